@@ -1,0 +1,136 @@
+// Command importer turns a learner CSV export into a Neo4j graph in two
+// resumable passes: `stage` streams the CSV into a bbolt staging file, `load`
+// drains that file into Neo4j in UNWIND batches. See README.md.
+//
+// Exit status (chosen here and nowhere else):
+//
+//	0    success
+//	1    the work failed (Neo4j unreachable, I/O error, ...); the resume point is intact
+//	2    usage or input error: bad flag, missing file, contract error, state file in use
+//	3    verify found differences between the staging file and Neo4j
+//	130  interrupted by SIGINT/SIGTERM at a clean checkpoint; `importer resume` continues
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/peterbourgon/ff/v3/ffcli"
+)
+
+// Exit codes; see the package comment.
+const (
+	exitOK          = 0
+	exitFailure     = 1
+	exitUsage       = 2
+	exitMismatch    = 3
+	exitInterrupted = 130
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// rootConfig holds what every subcommand shares: its I/O and its environment.
+// Commands never touch os.Stdout, os.Stderr or os.Getenv directly, so tests
+// can run them with buffers and a fake environment.
+type rootConfig struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+}
+
+// run parses args and runs the selected subcommand.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+	rc := &rootConfig{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	root := newRootCommand(rc)
+	if err := root.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	return root.Run(ctx)
+}
+
+func newRootCommand(rc *rootConfig) *ffcli.Command {
+	fs := flag.NewFlagSet("importer", flag.ContinueOnError)
+	fs.SetOutput(rc.stderr)
+	return &ffcli.Command{
+		Name:       "importer",
+		ShortUsage: "importer <subcommand> [flags]",
+		ShortHelp:  "turn a learner CSV into a Neo4j graph, resumably",
+		LongHelp: `importer stages a learner CSV into a bbolt file (stage), then drains it
+into Neo4j in UNWIND batches (load). Both passes checkpoint; after a crash,
+Ctrl-C or a Neo4j restart, "importer resume" continues where they stopped.
+
+Examples:
+  importer gen --rows 10000 --out learners.csv
+  importer stage --input learners.csv --state import.db
+  NEO4J_PASSWORD=secret importer load --state import.db
+  importer status --state import.db --json
+
+Every flag can also be set as IMPORTER_<FLAG> in the environment
+(e.g. IMPORTER_STATE=import.db).`,
+		FlagSet: fs,
+		Subcommands: []*ffcli.Command{
+			newGenCommand(rc),
+			newStageCommand(rc),
+			newLoadCommand(rc),
+			newResumeCommand(rc),
+			newStatusCommand(rc),
+			newRejectsCommand(rc),
+			newVerifyCommand(rc),
+			newClearDatabaseCommand(rc),
+			newPingCommand(rc),
+		},
+		Exec: func(context.Context, []string) error { return flag.ErrHelp },
+	}
+}
+
+// usageError marks an error as the user's to fix (exit status 2).
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// mismatchError marks differences found by verify (exit status 3).
+type mismatchError struct{ err error }
+
+func (e mismatchError) Error() string { return e.err.Error() }
+func (e mismatchError) Unwrap() error { return e.err }
+
+// exitCode maps the error a command returned to the process exit status,
+// printing it as one line on stderr.
+func exitCode(err error, stderr io.Writer) int {
+	var usage usageError
+	var mismatch mismatchError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "importer: interrupted at a clean checkpoint; run `importer resume` to continue")
+		return exitInterrupted
+	case errors.As(err, &mismatch):
+		fmt.Fprintf(stderr, "importer: %v\n", err)
+		return exitMismatch
+	case errors.As(err, &usage):
+		fmt.Fprintf(stderr, "importer: %v\n", err)
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "importer: %v\n", err)
+		return exitFailure
+	}
+}
