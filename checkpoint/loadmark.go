@@ -1,0 +1,93 @@
+package checkpoint
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+var loadMarksBucket = []byte("load-marks")
+
+// Kinds of staged buckets, as used in LoadMark and the status report.
+const (
+	KindNodes         = "nodes"
+	KindRelationships = "relationships"
+)
+
+// LoadMark is the resume point of one partition of one staged bucket: the
+// last staged key written to Neo4j (nil before the first batch) and how many
+// entities that partition has written.
+type LoadMark struct {
+	Kind    string `json:"kind"`
+	Name    string `json:"name"`
+	Part    int    `json:"part"`
+	After   []byte `json:"after,omitempty"`
+	Written int64  `json:"written"`
+	Done    bool   `json:"done"`
+}
+
+func (m LoadMark) key() []byte {
+	return []byte(m.Kind + "/" + m.Name + "/" + strconv.Itoa(m.Part))
+}
+
+// ReadLoadMark returns the stored mark for kind/name/part, or a zero mark
+// (nothing written yet) when there is none.
+func ReadLoadMark(tx *bolt.Tx, kind, name string, part int) (LoadMark, error) {
+	m := LoadMark{Kind: kind, Name: name, Part: part}
+	b := tx.Bucket(loadMarksBucket)
+	if b == nil {
+		return m, nil
+	}
+	raw := b.Get(m.key())
+	if raw == nil {
+		return m, nil
+	}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return m, fmt.Errorf("read load mark %s: %w", m.key(), err)
+	}
+	return m, nil
+}
+
+// WriteLoadMark stores m.
+func WriteLoadMark(tx *bolt.Tx, m LoadMark) error {
+	b, err := tx.CreateBucketIfNotExists(loadMarksBucket)
+	if err != nil {
+		return fmt.Errorf("write load mark: %w", err)
+	}
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("write load mark: %w", err)
+	}
+	return b.Put(m.key(), raw)
+}
+
+// ReadLoadMarks returns every stored mark, in key order.
+func ReadLoadMarks(tx *bolt.Tx) ([]LoadMark, error) {
+	b := tx.Bucket(loadMarksBucket)
+	if b == nil {
+		return nil, nil
+	}
+	var marks []LoadMark
+	err := b.ForEach(func(k, v []byte) error {
+		var m LoadMark
+		if err := json.Unmarshal(v, &m); err != nil {
+			return fmt.Errorf("read load mark %s: %w", k, err)
+		}
+		marks = append(marks, m)
+		return nil
+	})
+	return marks, err
+}
+
+// ClearLoad forgets the load plan and every load mark, so the next load
+// starts from the beginning.
+func ClearLoad(tx *bolt.Tx) error {
+	if tx.Bucket(loadMarksBucket) != nil {
+		if err := tx.DeleteBucket(loadMarksBucket); err != nil {
+			return fmt.Errorf("clear load marks: %w", err)
+		}
+	}
+	return tx.Bucket(metaBucket).Delete(keyLoad)
+}

@@ -1,0 +1,127 @@
+package checkpoint
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Keys of the meta bucket. Records are small and written once per
+// checkpoint, so they are JSON: readable with `bbolt get` when debugging.
+var (
+	keyVersion = []byte("version")
+	keyInput   = []byte("input")
+	keyStage   = []byte("stage")
+	keyCounts  = []byte("counts")
+	keyLoad    = []byte("load")
+)
+
+// Phase is where an import stands.
+type Phase string
+
+// The phases, in order.
+const (
+	PhaseStaging Phase = "staging"
+	PhaseStaged  Phase = "staged"
+	PhaseLoading Phase = "loading"
+	PhaseLoaded  Phase = "loaded"
+)
+
+// Input describes the CSV file a state file was staged from.
+type Input struct {
+	Path        string      `json:"path"`
+	Fingerprint Fingerprint `json:"fingerprint"`
+	Header      []string    `json:"header"`
+}
+
+// StageMark is the staging pass's resume point: the byte offset and line
+// number at which the next record starts.
+type StageMark struct {
+	Offset      int64  `json:"offset"`
+	Line        int64  `json:"line"`
+	NextOrdinal uint64 `json:"nextOrdinal"`
+	Done        bool   `json:"done"`
+}
+
+// LoadPlan is fixed when a load starts and kept by every resume.
+type LoadPlan struct {
+	Mode       string `json:"mode"`
+	RunID      string `json:"runId"`
+	Partitions int    `json:"partitions"`
+	Done       bool   `json:"done"`
+}
+
+// ReadInput returns the input record; ok is false before staging started.
+func ReadInput(tx *bolt.Tx) (in Input, ok bool, err error) {
+	ok, err = getJSON(tx, keyInput, &in)
+	return in, ok, err
+}
+
+// WriteInput stores the input record.
+func WriteInput(tx *bolt.Tx, in Input) error { return putJSON(tx, keyInput, in) }
+
+// ReadStageMark returns the staging resume point (zero before the first
+// checkpoint).
+func ReadStageMark(tx *bolt.Tx) (StageMark, error) {
+	var m StageMark
+	_, err := getJSON(tx, keyStage, &m)
+	return m, err
+}
+
+// WriteStageMark stores the staging resume point.
+func WriteStageMark(tx *bolt.Tx, m StageMark) error { return putJSON(tx, keyStage, m) }
+
+// ReadCounts returns the staging counters.
+func ReadCounts(tx *bolt.Tx) (Counts, error) {
+	c := NewCounts(nil, nil)
+	_, err := getJSON(tx, keyCounts, &c)
+	return c, err
+}
+
+// WriteCounts stores the staging counters.
+func WriteCounts(tx *bolt.Tx, c Counts) error { return putJSON(tx, keyCounts, c) }
+
+// ReadLoadPlan returns the load plan; ok is false before a load started.
+func ReadLoadPlan(tx *bolt.Tx) (p LoadPlan, ok bool, err error) {
+	ok, err = getJSON(tx, keyLoad, &p)
+	return p, ok, err
+}
+
+// WriteLoadPlan stores the load plan.
+func WriteLoadPlan(tx *bolt.Tx, p LoadPlan) error { return putJSON(tx, keyLoad, p) }
+
+func getJSON(tx *bolt.Tx, key []byte, v any) (bool, error) {
+	b := tx.Bucket(metaBucket)
+	if b == nil {
+		return false, fmt.Errorf("read %s: %w: no meta bucket", key, ErrVersion)
+	}
+	raw := b.Get(key)
+	if raw == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return false, fmt.Errorf("read %s: %w", key, err)
+	}
+	return true, nil
+}
+
+func putJSON(tx *bolt.Tx, key []byte, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", key, err)
+	}
+	return tx.Bucket(metaBucket).Put(key, raw)
+}
+
+func encodeUint64(v uint64) []byte {
+	return binary.BigEndian.AppendUint64(nil, v)
+}
+
+func decodeUint64(b []byte) uint64 {
+	if len(b) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}

@@ -1,0 +1,149 @@
+package checkpoint
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// FormatVersion is the version of the state file layout written by this
+// release. Bump it whenever a bucket, key or value encoding changes.
+const FormatVersion = 1
+
+var (
+	// ErrExists is returned by Create when the state file already exists and
+	// overwriting was not asked for.
+	ErrExists = errors.New("state file already exists (use --overwrite to replace it)")
+	// ErrInUse is returned when another process holds the state file's lock.
+	ErrInUse = errors.New("state file in use by another importer process")
+	// ErrNotFound is returned by Open when the state file does not exist.
+	ErrNotFound = errors.New("state file not found (run `importer stage` first)")
+	// ErrVersion is returned by Open for a file of another format version.
+	ErrVersion = errors.New("state file has an unsupported format version")
+)
+
+// lockTimeout is how long Open waits for another process's file lock.
+const lockTimeout = 300 * time.Millisecond
+
+var metaBucket = []byte("meta")
+
+// Create creates a new, empty state file at path. An existing file is an
+// error unless overwrite is set, and even then one that another process
+// holds is left alone (ErrInUse).
+func Create(path string, overwrite bool) (*bolt.DB, error) {
+	if _, err := os.Stat(path); err == nil {
+		if !overwrite {
+			return nil, fmt.Errorf("create %s: %w", path, ErrExists)
+		}
+		if err := remove(path); err != nil {
+			return nil, err
+		}
+	}
+	db, err := openBolt(path, false)
+	if err != nil {
+		return nil, err
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucket(metaBucket)
+		if err != nil {
+			return err
+		}
+		return b.Put(keyVersion, encodeUint64(FormatVersion))
+	})
+	if err != nil {
+		db.Close()
+		os.Remove(path)
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// remove deletes an existing state file after making sure no other process
+// holds it.
+func remove(path string) error {
+	db, err := openBolt(path, false)
+	if err != nil && !errors.Is(err, bolt.ErrInvalid) && !errors.Is(err, bolt.ErrVersionMismatch) {
+		return err
+	}
+	if db != nil {
+		db.Close()
+	}
+	os.Remove(path + progressSuffix)
+	if err := os.Remove(path); err != nil {
+		return fmt.Errorf("remove old state file: %w", err)
+	}
+	return nil
+}
+
+// Open opens an existing state file for writing and checks its version.
+func Open(path string) (*bolt.DB, error) {
+	return open(path, false)
+}
+
+// OpenReadOnly opens an existing state file for reading. It fails with
+// ErrInUse while another process writes it.
+func OpenReadOnly(path string) (*bolt.DB, error) {
+	return open(path, true)
+}
+
+func open(path string, readOnly bool) (*bolt.DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("open %s: %w", path, ErrNotFound)
+		}
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db, err := openBolt(path, readOnly)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkVersion(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+func openBolt(path string, readOnly bool) (*bolt.DB, error) {
+	db, err := bolt.Open(path, 0o644, &bolt.Options{
+		Timeout:         lockTimeout,
+		ReadOnly:        readOnly,
+		FreelistType:    bolt.FreelistMapType,
+		NoFreelistSync:  true,
+		InitialMmapSize: 1 << 30,
+	})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("open %s: %w%s", path, ErrInUse, holderHint(path))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// holderHint names the process that holds the state file, when its
+// progress snapshot says.
+func holderHint(path string) string {
+	snap, err := ReadSnapshot(path)
+	if err != nil || snap.PID == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (pid %d, %s)", snap.PID, snap.Command)
+}
+
+func checkVersion(db *bolt.DB) error {
+	return db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(metaBucket)
+		if b == nil {
+			return fmt.Errorf("%w: not an importer state file", ErrVersion)
+		}
+		v := b.Get(keyVersion)
+		if len(v) != 8 || decodeUint64(v) != FormatVersion {
+			return fmt.Errorf("%w: file has %d, this importer reads %d", ErrVersion, decodeUint64(v), FormatVersion)
+		}
+		return nil
+	})
+}

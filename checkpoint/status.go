@@ -1,0 +1,99 @@
+package checkpoint
+
+import (
+	bolt "go.etcd.io/bbolt"
+)
+
+// Status is the report of `importer status --json`; its field names are
+// the data contract's "Reporting contract".
+type Status struct {
+	Phase         Phase            `json:"phase"`
+	Rows          Rows             `json:"rows"`
+	Nodes         map[string]int64 `json:"nodes"`
+	Relationships map[string]int64 `json:"relationships"`
+	Loaded        Loaded           `json:"loaded"`
+	Input         string           `json:"input,omitempty"`
+	Mode          string           `json:"mode,omitempty"`
+	Live          *Live            `json:"live,omitempty"`
+}
+
+// Loaded counts what has been committed to Neo4j so far.
+type Loaded struct {
+	Nodes         map[string]int64 `json:"nodes"`
+	Relationships map[string]int64 `json:"relationships"`
+}
+
+// Live says that the report comes from a running process's snapshot rather
+// than from the state file itself.
+type Live struct {
+	PID     int    `json:"pid"`
+	Command string `json:"command"`
+	Updated string `json:"updated"`
+}
+
+// ReadStatus assembles the status report from the state file.
+func ReadStatus(tx *bolt.Tx) (Status, error) {
+	counts, err := ReadCounts(tx)
+	if err != nil {
+		return Status{}, err
+	}
+	stage, err := ReadStageMark(tx)
+	if err != nil {
+		return Status{}, err
+	}
+	plan, planned, err := ReadLoadPlan(tx)
+	if err != nil {
+		return Status{}, err
+	}
+	in, _, err := ReadInput(tx)
+	if err != nil {
+		return Status{}, err
+	}
+	marks, err := ReadLoadMarks(tx)
+	if err != nil {
+		return Status{}, err
+	}
+	s := Status{
+		Phase:         phase(stage, plan, planned),
+		Rows:          counts.Rows,
+		Nodes:         counts.Nodes,
+		Relationships: counts.Relationships,
+		Loaded:        sumMarks(counts, marks),
+		Input:         in.Path,
+		Mode:          plan.Mode,
+	}
+	return s, nil
+}
+
+func phase(stage StageMark, plan LoadPlan, planned bool) Phase {
+	switch {
+	case !stage.Done:
+		return PhaseStaging
+	case !planned:
+		return PhaseStaged
+	case !plan.Done:
+		return PhaseLoading
+	default:
+		return PhaseLoaded
+	}
+}
+
+// sumMarks adds up the partitions' written counts per label and type, with
+// a zero for every staged label and type.
+func sumMarks(counts Counts, marks []LoadMark) Loaded {
+	l := Loaded{Nodes: map[string]int64{}, Relationships: map[string]int64{}}
+	for name := range counts.Nodes {
+		l.Nodes[name] = 0
+	}
+	for name := range counts.Relationships {
+		l.Relationships[name] = 0
+	}
+	for _, m := range marks {
+		if m.Kind == KindNodes {
+			l.Nodes[m.Name] += m.Written
+		} else {
+			l.Relationships[m.Name] += m.Written
+		}
+	}
+	return l
+}
