@@ -1,0 +1,22 @@
+// Package staging is the first pass: it streams the learner CSV, turns each
+// row into the graph entities of the data contract (docs/learners-csv.md),
+// and stages them, deduplicated and merged in file order, into the buckets
+// of the state file (package checkpoint). Package graphwrite reads them back
+// with ReadNodes and ReadRels.
+//
+// A row is either staged whole or rejected whole with a reason; rows are
+// committed in batches, each in one bbolt transaction together with the
+// counters and the resume point (byte offset and line of the next record),
+// so a crash at any instant resumes exactly after the last committed batch.
+//
+// # Caveats
+//
+//   - The CSV is read with encoding/csv: an unterminated quoted field runs to
+//     the end of the file, which then counts as one rejected row, as RFC 4180
+//     reads it.
+//   - Learner keys are ordinals in order of first appearance (see store.go),
+//     not sandIds, so that bucket writes are appends whatever the order of
+//     sandIds in the file. The sandId is in the staged properties.
+//   - Everything returned by ReadNodes and ReadRels is copied out of bbolt and
+//     stays valid after the transaction ends.
+package staging

@@ -1,0 +1,74 @@
+package staging
+
+import (
+	"sort"
+	"time"
+)
+
+// Date is a calendar date, stored as days since 1970-01-01. It becomes a
+// Neo4j Date.
+type Date int32
+
+// ParseDate parses a YYYY-MM-DD date; ok is false for anything else.
+func ParseDate(s string) (d Date, ok bool) {
+	if len(s) != 10 {
+		return 0, false
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return 0, false
+	}
+	return Date(t.Unix() / 86400), true
+}
+
+// Time returns the date as midnight UTC.
+func (d Date) Time() time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
+
+func (d Date) String() string { return d.Time().Format(time.DateOnly) }
+
+// Prop is one property. Value is one of: string, int64, float64, bool,
+// Date, or a list of one of []string, []int64, []float64, []bool. Null is
+// never a value: a null property is simply absent.
+type Prop struct {
+	Name  string
+	Value any
+}
+
+// Props is a property set, sorted by name with no name twice.
+type Props []Prop
+
+// Get returns the value of name, or nil.
+func (p Props) Get(name string) any {
+	i := sort.Search(len(p), func(i int) bool { return p[i].Name >= name })
+	if i < len(p) && p[i].Name == name {
+		return p[i].Value
+	}
+	return nil
+}
+
+// Set returns p with name set to v (nil removes nothing and sets nothing:
+// null never becomes a property).
+func (p Props) Set(name string, v any) Props {
+	if v == nil {
+		return p
+	}
+	i := sort.Search(len(p), func(i int) bool { return p[i].Name >= name })
+	if i < len(p) && p[i].Name == name {
+		p[i].Value = v
+		return p
+	}
+	p = append(p, Prop{})
+	copy(p[i+1:], p[i:])
+	p[i] = Prop{Name: name, Value: v}
+	return p
+}
+
+// Merge returns p with later's properties laid over it: the contract's
+// merge rule, where a later non-null value replaces an earlier one and a
+// later null (an absent property) never erases.
+func (p Props) Merge(later Props) Props {
+	for _, q := range later {
+		p = p.Set(q.Name, q.Value)
+	}
+	return p
+}
