@@ -2,24 +2,57 @@ package main
 
 import (
 	"context"
-	"errors"
+	"encoding/csv"
 	"flag"
+	"fmt"
+	"strconv"
 
 	"github.com/peterbourgon/ff/v3"
 	"github.com/peterbourgon/ff/v3/ffcli"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/learnergraph/importer/checkpoint"
+	"github.com/learnergraph/importer/staging"
 )
 
 func newRejectsCommand(rc *rootConfig) *ffcli.Command {
 	fs := flag.NewFlagSet("importer rejects", flag.ContinueOnError)
 	fs.SetOutput(rc.stderr)
+	state := fs.String("state", "import.db", "state file to read")
+	limit := fs.Int("limit", 0, "print at most this many rows (0: all)")
 	return &ffcli.Command{
 		Name:       "rejects",
-		ShortUsage: "importer rejects [flags]",
-		ShortHelp:  "(not implemented yet)",
-		FlagSet:    fs,
-		Options:    []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
-		Exec: func(context.Context, []string) error {
-			return usageError{errors.New("rejects: not implemented yet")}
+		ShortUsage: "importer rejects [--state FILE] [--limit N]",
+		ShortHelp:  "print the rejected rows as CSV (line,sandId,reason,record)",
+		LongHelp: `Prints every row staging rejected, in file order, as CSV with the columns
+line (where the record starts; the header is line 1), sandId (if any),
+reason, and record (the raw CSV text of the row).
+
+Example:
+  importer rejects --state import.db --limit 20`,
+		FlagSet: fs,
+		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
+		Exec: func(ctx context.Context, args []string) error {
+			db, err := checkpoint.OpenReadOnly(*state)
+			if err != nil {
+				return fmt.Errorf("rejects: %w", err)
+			}
+			defer db.Close()
+			w := csv.NewWriter(rc.stdout)
+			w.Write([]string{"line", "sandId", "reason", "record"})
+			err = db.View(func(tx *bolt.Tx) error {
+				return staging.ReadRejects(tx, *limit, func(r staging.Reject) error {
+					return w.Write([]string{strconv.FormatInt(r.Line, 10), r.SandID, r.Reason, r.Record})
+				})
+			})
+			w.Flush()
+			if err == nil {
+				err = w.Error()
+			}
+			if err != nil {
+				return fmt.Errorf("rejects: %w", err)
+			}
+			return nil
 		},
 	}
 }

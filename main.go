@@ -22,6 +22,9 @@ import (
 	"syscall"
 
 	"github.com/peterbourgon/ff/v3/ffcli"
+
+	"github.com/learnergraph/importer/checkpoint"
+	"github.com/learnergraph/importer/staging"
 )
 
 // Exit codes; see the package comment.
@@ -110,6 +113,23 @@ type mismatchError struct{ err error }
 func (e mismatchError) Error() string { return e.err.Error() }
 func (e mismatchError) Unwrap() error { return e.err }
 
+// isUserError reports whether err is one of the sentinel errors that mean
+// the user has something to fix (exit status 2) rather than that the work
+// failed.
+func isUserError(err error) bool {
+	userErrors := []error{
+		os.ErrNotExist, os.ErrPermission, syscall.EISDIR,
+		staging.ErrContract, staging.ErrInputChanged,
+		checkpoint.ErrExists, checkpoint.ErrInUse, checkpoint.ErrNotFound, checkpoint.ErrVersion,
+	}
+	for _, target := range userErrors {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return false
+}
+
 // exitCode maps the error a command returned to the process exit status,
 // printing it as one line on stderr.
 func exitCode(err error, stderr io.Writer) int {
@@ -126,7 +146,7 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.As(err, &mismatch):
 		fmt.Fprintf(stderr, "importer: %v\n", err)
 		return exitMismatch
-	case errors.As(err, &usage):
+	case errors.As(err, &usage) || isUserError(err):
 		fmt.Fprintf(stderr, "importer: %v\n", err)
 		return exitUsage
 	default:

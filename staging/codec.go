@@ -265,3 +265,30 @@ func decodeRel(b []byte) (start, end string, p Props, err error) {
 	p = d.props()
 	return start, end, p, d.done()
 }
+
+// decodeProps decodes the properties of a staged record of bucket name (a
+// label or a relationship type).
+func decodeProps(name string, v []byte) (Props, error) {
+	if _, isRel := RelSpecOf(name); isRel {
+		_, _, p, err := decodeRel(v)
+		return p, err
+	}
+	return decodeNode(v)
+}
+
+func decodeOrdinal(v []byte) uint64 { return binary.BigEndian.Uint64(v) }
+
+func encodeReject(r Reject) []byte {
+	b := appendString([]byte{recordVersion}, r.SandID)
+	b = appendString(b, r.Reason)
+	return appendString(b, r.Record)
+}
+
+func decodeReject(line uint64, v []byte) (Reject, error) {
+	d := newDecoder(v)
+	r := Reject{Line: int64(line)}
+	r.SandID = d.string()
+	r.Reason = d.string()
+	r.Record = d.string()
+	return r, d.done()
+}

@@ -1,0 +1,220 @@
+package staging
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/learnergraph/importer/checkpoint"
+)
+
+// ErrInputChanged is returned by Resume when the input file is not the one
+// the state file was staged from.
+var ErrInputChanged = errors.New("input file changed since staging started")
+
+// DefaultBatchRows is how many rows one staging transaction commits.
+const DefaultBatchRows = 10000
+
+// Options tune a staging run.
+type Options struct {
+	// Overwrite replaces an existing state file (Stage only).
+	Overwrite bool
+	// BatchRows is the number of rows per checkpoint (DefaultBatchRows if 0).
+	BatchRows int
+	// Command names the running command in the progress snapshot.
+	Command string
+	// Progress, when set, is called after every checkpoint.
+	Progress func(Progress)
+	// Logf, when set, receives warnings (e.g. unknown columns).
+	Logf func(format string, args ...any)
+}
+
+// Progress reports a staging checkpoint.
+type Progress struct {
+	Counts checkpoint.Counts
+	Offset int64 // input bytes consumed
+	Size   int64 // input size
+	Done   bool
+}
+
+// Stage creates the state file at state and stages the CSV file input into
+// it. Problems with the input or the state file (missing file, no sandId
+// column, state file in use) are reported before anything is written.
+func Stage(ctx context.Context, input, state string, opt Options) (checkpoint.Counts, error) {
+	f, err := os.Open(input)
+	if err != nil {
+		return checkpoint.Counts{}, fmt.Errorf("open input: %w", err)
+	}
+	defer f.Close()
+	header, fields, mark, err := readHeader(f)
+	if err != nil {
+		return checkpoint.Counts{}, err
+	}
+	logUnknown(opt, header)
+	fp, err := checkpoint.FingerprintFile(input)
+	if err != nil {
+		return checkpoint.Counts{}, err
+	}
+	db, err := checkpoint.Create(state, opt.Overwrite)
+	if err != nil {
+		return checkpoint.Counts{}, err
+	}
+	defer db.Close()
+	err = db.Update(func(tx *bolt.Tx) error {
+		if err := createBuckets(tx); err != nil {
+			return err
+		}
+		if err := checkpoint.WriteInput(tx, checkpoint.Input{Path: input, Fingerprint: fp, Header: fields}); err != nil {
+			return err
+		}
+		if err := checkpoint.WriteStageMark(tx, mark); err != nil {
+			return err
+		}
+		return checkpoint.WriteCounts(tx, checkpoint.NewCounts(Labels(), Types()))
+	})
+	if err != nil {
+		return checkpoint.Counts{}, fmt.Errorf("initialise state file: %w", err)
+	}
+	return run(ctx, db, state, f, header, mark, opt)
+}
+
+// Resume continues staging into an existing state file from its last
+// checkpoint. It refuses an input file that changed since staging started.
+func Resume(ctx context.Context, state string, opt Options) (checkpoint.Counts, error) {
+	db, err := checkpoint.Open(state)
+	if err != nil {
+		return checkpoint.Counts{}, err
+	}
+	defer db.Close()
+	var in checkpoint.Input
+	var mark checkpoint.StageMark
+	var counts checkpoint.Counts
+	err = db.View(func(tx *bolt.Tx) error {
+		if in, _, err = checkpoint.ReadInput(tx); err != nil {
+			return err
+		}
+		if mark, err = checkpoint.ReadStageMark(tx); err != nil {
+			return err
+		}
+		counts, err = checkpoint.ReadCounts(tx)
+		return err
+	})
+	if err != nil || mark.Done {
+		return counts, err
+	}
+	fp, err := checkpoint.FingerprintFile(in.Path)
+	if err != nil {
+		return counts, err
+	}
+	if fp != in.Fingerprint {
+		return counts, fmt.Errorf("resume staging: %w: %s (stage it again with --overwrite)", ErrInputChanged, in.Path)
+	}
+	header, err := ParseHeader(in.Header)
+	if err != nil {
+		return counts, err
+	}
+	f, err := os.Open(in.Path)
+	if err != nil {
+		return counts, fmt.Errorf("open input: %w", err)
+	}
+	defer f.Close()
+	if _, err := f.Seek(mark.Offset, io.SeekStart); err != nil {
+		return counts, fmt.Errorf("seek input: %w", err)
+	}
+	return run(ctx, db, state, f, header, mark, opt)
+}
+
+// readHeader reads the header record after an optional byte-order mark and
+// returns the resume point of the first data record.
+func readHeader(f *os.File) (*Header, []string, checkpoint.StageMark, error) {
+	var mark checkpoint.StageMark
+	br := bufio.NewReader(f)
+	offset := int64(0)
+	if bom, _ := br.Peek(3); string(bom) == "\xef\xbb\xbf" {
+		br.Discard(3)
+		offset = 3
+	}
+	r := newCSVReader(br, offset, 1, 0)
+	rec, err := r.read()
+	if err == io.EOF {
+		return nil, nil, mark, fmt.Errorf("read header: %w: the file is empty", ErrContract)
+	}
+	if err != nil {
+		return nil, nil, mark, err
+	}
+	if rec.err != nil {
+		return nil, nil, mark, fmt.Errorf("read header: %w: %v", ErrContract, rec.err)
+	}
+	fields := append([]string(nil), rec.fields...)
+	h, err := ParseHeader(fields)
+	if err != nil {
+		return nil, nil, mark, err
+	}
+	mark.Offset, mark.Line = r.next()
+	if _, err := f.Seek(mark.Offset, io.SeekStart); err != nil {
+		return nil, nil, mark, fmt.Errorf("seek input: %w", err)
+	}
+	return h, fields, mark, nil
+}
+
+func logUnknown(opt Options, h *Header) {
+	if opt.Logf != nil && len(h.Unknown) > 0 {
+		opt.Logf("warning: ignoring columns the contract does not know: %q", h.Unknown)
+	}
+}
+
+// run stages records from f, positioned at mark, until the end of the file
+// or until ctx is cancelled; each batch of rows is one checkpoint.
+func run(ctx context.Context, db *bolt.DB, state string, f *os.File, h *Header, mark checkpoint.StageMark, opt Options) (checkpoint.Counts, error) {
+	if opt.BatchRows <= 0 {
+		opt.BatchRows = DefaultBatchRows
+	}
+	info, err := f.Stat()
+	if err != nil {
+		return checkpoint.Counts{}, fmt.Errorf("stat input: %w", err)
+	}
+	readCtx, stopReading := context.WithCancel(ctx)
+	defer stopReading()
+	batches := make(chan batch, 2)
+	readErr := make(chan error, 1)
+	r := newCSVReader(bufio.NewReaderSize(f, 1<<20), mark.Offset, mark.Line, h.Fields())
+	go func() { readErr <- readBatches(readCtx, r, h, opt.BatchRows, batches) }()
+
+	var counts checkpoint.Counts
+	for b := range batches {
+		if counts, err = commit(db, b); err != nil {
+			return counts, err
+		}
+		publish(state, opt, counts, b.next.Offset, info.Size(), b.next.Done)
+		if ctx.Err() != nil {
+			return counts, ctx.Err()
+		}
+	}
+	if err := <-readErr; err != nil {
+		return counts, err
+	}
+	return counts, ctx.Err()
+}
+
+// publish reports a checkpoint to the caller and to `importer status`.
+func publish(state string, opt Options, counts checkpoint.Counts, offset, size int64, done bool) {
+	if opt.Progress != nil {
+		opt.Progress(Progress{Counts: counts.Clone(), Offset: offset, Size: size, Done: done})
+	}
+	phase := checkpoint.PhaseStaging
+	if done {
+		phase = checkpoint.PhaseStaged
+	}
+	snap := checkpoint.Snapshot{PID: os.Getpid(), Command: opt.Command, Updated: time.Now(), Status: checkpoint.Status{
+		Phase: phase, Rows: counts.Rows, Nodes: counts.Nodes, Relationships: counts.Relationships,
+	}}
+	if err := checkpoint.WriteSnapshot(state, snap); err != nil && opt.Logf != nil {
+		opt.Logf("warning: %v", err)
+	}
+}

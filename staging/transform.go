@@ -1,0 +1,194 @@
+package staging
+
+import (
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Row is what one accepted CSV row stages: its learner's sandId and its
+// entities, in file order and already merged within the row (a skill listed
+// twice gives one Skill and one HAS_SKILL, with the later values).
+type Row struct {
+	SandID string
+	Nodes  []Node
+	Rels   []Rel
+}
+
+// RowError is why a row is rejected: a reason a person can act on.
+type RowError struct {
+	Reason string
+}
+
+func (e *RowError) Error() string { return e.Reason }
+
+func reject(format string, args ...any) *RowError {
+	return &RowError{Reason: fmt.Sprintf(format, args...)}
+}
+
+// Transform turns one record into the row's entities by the data contract,
+// or rejects the whole row with a *RowError. It never panics on any input.
+func (h *Header) Transform(rec []string) (Row, error) {
+	if len(rec) != h.fields {
+		return Row{}, reject("wrong number of fields: %d, the header has %d", len(rec), h.fields)
+	}
+	for i, f := range rec {
+		if !utf8.ValidString(f) {
+			return Row{}, reject("invalid UTF-8 in field %d", i+1)
+		}
+	}
+	sandID := h.value(rec, colSandID)
+	if sandID == "" {
+		return Row{}, reject("missing sandId")
+	}
+	b := &rowBuilder{row: Row{SandID: sandID}}
+	steps := []func(*Header, *rowBuilder, []string) error{
+		(*Header).learner, (*Header).countries, (*Header).city, (*Header).skills,
+		(*Header).program, (*Header).employment, (*Header).states,
+	}
+	for _, step := range steps {
+		if err := step(h, b, rec); err != nil {
+			return Row{}, err
+		}
+	}
+	return b.row, nil
+}
+
+func (h *Header) learner(b *rowBuilder, rec []string) error {
+	p := Props{}.Set("sandId", b.row.SandID)
+	p = p.Set("fullName", nullable(h.value(rec, colFullName)))
+	p = p.Set("gender", nullable(h.value(rec, colGender)))
+	if s := h.value(rec, colBirthYear); s != "" {
+		y, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return reject("birthYear: %q is not an integer", s)
+		}
+		if y < 1900 || y > 2100 {
+			return reject("birthYear: %d is outside 1900–2100", y)
+		}
+		p = p.Set("birthYear", y)
+	}
+	b.node(Learner, b.row.SandID, p)
+	return nil
+}
+
+// countries stages the residence country, then the origin country: when
+// both name the same country, the origin's name is the later value.
+func (h *Header) countries(b *rowBuilder, rec []string) error {
+	pairs := []struct {
+		code, name column
+		rel        string
+	}{
+		{colResidenceCountryCode, colResidenceCountryName, ResidesIn},
+		{colOriginCountryCode, colOriginCountryName, OriginatesFrom},
+	}
+	for _, pair := range pairs {
+		raw := h.value(rec, pair.code)
+		if raw == "" {
+			continue
+		}
+		code, ok := countryCode(raw)
+		if !ok {
+			return reject("%s: %q is not a two-letter country code", columnNames[pair.code], raw)
+		}
+		b.node(Country, code, Props{}.Set("code", code).Set("name", nullable(h.value(rec, pair.name))))
+		b.rel(pair.rel, b.row.SandID, code, nil)
+	}
+	return nil
+}
+
+// countryCode upper-cases a two-letter ASCII code.
+func countryCode(s string) (string, bool) {
+	if len(s) != 2 {
+		return "", false
+	}
+	out := []byte(s)
+	for i, c := range out {
+		switch {
+		case c >= 'A' && c <= 'Z':
+		case c >= 'a' && c <= 'z':
+			out[i] = c - 'a' + 'A'
+		default:
+			return "", false
+		}
+	}
+	return string(out), true
+}
+
+func (h *Header) city(b *rowBuilder, rec []string) error {
+	id := h.value(rec, colCityID)
+	if id == "" {
+		return nil
+	}
+	b.node(City, id, Props{}.Set("id", id).Set("name", nullable(h.value(rec, colCityName))))
+	b.rel(LivesIn, b.row.SandID, id, nil)
+	if raw := h.value(rec, colResidenceCountryCode); raw != "" {
+		code, _ := countryCode(raw) // validated by countries
+		b.rel(InCountry, id, code, nil)
+	}
+	return nil
+}
+
+func (h *Header) program(b *rowBuilder, rec []string) error {
+	id := h.value(rec, colProgramID)
+	if id == "" {
+		return nil
+	}
+	rel := Props{}.Set("cohort", nullable(h.value(rec, colCohort)))
+	if s := h.value(rec, colEnrollmentDate); s != "" {
+		d, ok := ParseDate(s)
+		if !ok {
+			return reject("enrollmentDate: %q is not a date (YYYY-MM-DD)", s)
+		}
+		rel = rel.Set("enrolledOn", d)
+	}
+	b.node(Program, id, Props{}.Set("id", id).Set("name", nullable(h.value(rec, colProgramName))))
+	b.rel(EnrolledIn, b.row.SandID, id, rel)
+	return nil
+}
+
+// nullable maps the empty string (null) to a nil value.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// rowBuilder collects a row's entities, merging repeats within the row.
+type rowBuilder struct {
+	row Row
+}
+
+func (b *rowBuilder) node(label, key string, p Props) {
+	for i := range b.row.Nodes {
+		n := &b.row.Nodes[i]
+		if n.Label == label && n.Key == key {
+			n.Props = n.Props.Merge(p)
+			return
+		}
+	}
+	b.row.Nodes = append(b.row.Nodes, Node{Label: label, Key: key, Props: p})
+}
+
+func (b *rowBuilder) rel(typ, start, end string, p Props) {
+	spec, _ := RelSpecOf(typ)
+	for i := range b.row.Rels {
+		r := &b.row.Rels[i]
+		if r.Type == typ && r.Start == start && r.End == end && sameKeyProp(spec, r.Props, p) {
+			r.Props = r.Props.Merge(p)
+			return
+		}
+	}
+	b.row.Rels = append(b.row.Rels, Rel{Type: typ, Start: start, End: end, Props: p})
+}
+
+// sameKeyProp reports whether two relationships agree on the type's key
+// property (true when the type has none). Key properties are dates, so ==
+// compares them, and two nulls are equal.
+func sameKeyProp(spec RelSpec, a, b Props) bool {
+	if spec.KeyProp == "" {
+		return true
+	}
+	return a.Get(spec.KeyProp) == b.Get(spec.KeyProp)
+}
