@@ -3,51 +3,35 @@ package staging
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
 )
 
-// The JSON columns. Objects are decoded into structs of raw fields, then
-// each field is checked for its type, so a reason can name the field.
-
-type jsonSkill struct {
-	ID    json.RawMessage `json:"id"`
-	Name  json.RawMessage `json:"name"`
-	Level json.RawMessage `json:"level"`
-}
-
-type jsonJob struct {
-	CompanyID   json.RawMessage `json:"companyId"`
-	CompanyName json.RawMessage `json:"companyName"`
-	Title       json.RawMessage `json:"title"`
-	StartDate   json.RawMessage `json:"startDate"`
-	EndDate     json.RawMessage `json:"endDate"`
-}
-
-type jsonState struct {
-	Status  json.RawMessage `json:"status"`
-	Since   json.RawMessage `json:"since"`
-	Details json.RawMessage `json:"details"`
-}
+// The JSON columns. Objects are decoded into maps of raw members, looked
+// up by their exact name (encoding/json matches struct fields regardless of
+// case, so {"ID": ...} would pass for "id"), then each member is checked for
+// its type, so a reason can name the field.
+type jsonObject map[string]json.RawMessage
 
 func (h *Header) skills(b *rowBuilder, rec []string) error {
-	var skills []jsonSkill
-	if err := decodeArray(h.value(rec, colSkills), "skills", &skills); err != nil {
+	skills, err := decodeObjects(h.value(rec, colSkills), "skills")
+	if err != nil {
 		return err
 	}
 	for i, s := range skills {
 		field := fmt.Sprintf("skills[%d]", i)
-		id, err := requiredString(s.ID, field, "id")
+		id, err := requiredString(s["id"], field, "id")
 		if err != nil {
 			return err
 		}
-		name, err := optionalString(s.Name, field+".name")
+		name, err := optionalString(s["name"], field+".name")
 		if err != nil {
 			return err
 		}
-		level, err := scalar(s.Level, field+".level")
+		level, err := scalar(s["level"], field+".level")
 		if err != nil {
 			return err
 		}
@@ -58,29 +42,29 @@ func (h *Header) skills(b *rowBuilder, rec []string) error {
 }
 
 func (h *Header) employment(b *rowBuilder, rec []string) error {
-	var jobs []jsonJob
-	if err := decodeArray(h.value(rec, colEmployment), "employment", &jobs); err != nil {
+	jobs, err := decodeObjects(h.value(rec, colEmployment), "employment")
+	if err != nil {
 		return err
 	}
 	for i, j := range jobs {
 		field := fmt.Sprintf("employment[%d]", i)
-		id, err := requiredString(j.CompanyID, field, "companyId")
+		id, err := requiredString(j["companyId"], field, "companyId")
 		if err != nil {
 			return err
 		}
-		name, err := optionalString(j.CompanyName, field+".companyName")
+		name, err := optionalString(j["companyName"], field+".companyName")
 		if err != nil {
 			return err
 		}
-		title, err := optionalString(j.Title, field+".title")
+		title, err := optionalString(j["title"], field+".title")
 		if err != nil {
 			return err
 		}
-		start, err := optionalDate(j.StartDate, field+".startDate")
+		start, err := optionalDate(j["startDate"], field+".startDate")
 		if err != nil {
 			return err
 		}
-		end, err := optionalDate(j.EndDate, field+".endDate")
+		end, err := optionalDate(j["endDate"], field+".endDate")
 		if err != nil {
 			return err
 		}
@@ -114,28 +98,39 @@ func (h *Header) states(b *rowBuilder, rec []string) error {
 	return nil
 }
 
-// state decodes a state object; nil props for a null column.
+// state decodes a state object; nil props for a null column, or [] (the
+// contract: a JSON null or [] for a whole column means nothing).
 func state(text, col string) (Props, error) {
 	if text == "" || text == "null" {
 		return nil, nil
 	}
-	var s jsonState
-	if err := json.Unmarshal([]byte(text), &s); err != nil {
-		return nil, malformed(col, err)
+	if strings.HasPrefix(text, "[") {
+		var a []json.RawMessage
+		if err := json.Unmarshal([]byte(text), &a); err != nil {
+			return nil, malformed(col, err)
+		}
+		if len(a) > 0 {
+			return nil, reject("%s: expected a JSON object, got array", col)
+		}
+		return nil, nil
 	}
-	status, err := requiredString(s.Status, col, "status")
+	s, err := decodeObject([]byte(text), col)
 	if err != nil {
 		return nil, err
 	}
-	since, err := optionalDate(s.Since, col+".since")
+	status, err := requiredString(s["status"], col, "status")
+	if err != nil {
+		return nil, err
+	}
+	since, err := optionalDate(s["since"], col+".since")
 	if err != nil {
 		return nil, err
 	}
 	p := Props{}.Set("status", status).Set("since", since)
-	if isNull(s.Details) {
+	if isNull(s["details"]) {
 		return p, nil
 	}
-	details, err := decodeAny(s.Details)
+	details, err := decodeAny(s["details"])
 	if err != nil {
 		return nil, malformed(col+".details", err)
 	}
@@ -143,28 +138,50 @@ func state(text, col string) (Props, error) {
 	if !ok {
 		return nil, reject("%s.details: expected a JSON object", col)
 	}
-	return flatten(p, "details", obj)
+	p, err = flatten(p, "details", obj)
+	if err != nil {
+		return nil, reject("%s.%s", col, err)
+	}
+	return p, nil
 }
 
-// decodeArray decodes a JSON array column into v; null, [] and an empty
-// value all mean nothing.
-func decodeArray(text, col string, v any) error {
+// decodeObjects decodes a JSON array column of objects; null, [] and an
+// empty value all mean nothing. A null element is an object with no members.
+func decodeObjects(text, col string) ([]jsonObject, error) {
 	if text == "" || text == "null" {
-		return nil
+		return nil, nil
 	}
 	if !strings.HasPrefix(text, "[") {
-		return reject("%s: expected a JSON array", col)
+		return nil, reject("%s: expected a JSON array", col)
 	}
-	if err := json.Unmarshal([]byte(text), v); err != nil {
-		return malformed(col, err)
+	var elems []json.RawMessage
+	if err := json.Unmarshal([]byte(text), &elems); err != nil {
+		return nil, malformed(col, err)
 	}
-	return nil
+	objs := make([]jsonObject, len(elems))
+	for i, e := range elems {
+		var err error
+		if objs[i], err = decodeObject(e, fmt.Sprintf("%s[%d]", col, i)); err != nil {
+			return nil, err
+		}
+	}
+	return objs, nil
+}
+
+// decodeObject decodes one JSON object (null gives an empty one).
+func decodeObject(raw []byte, field string) (jsonObject, error) {
+	var o jsonObject
+	if err := json.Unmarshal(raw, &o); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return nil, reject("%s: expected a JSON object, got %s", field, te.Value)
+		}
+		return nil, malformed(field, err)
+	}
+	return o, nil
 }
 
 func malformed(col string, err error) *RowError {
-	if _, ok := err.(*json.UnmarshalTypeError); ok {
-		return reject("%s: wrong JSON type: %v", col, err)
-	}
 	return reject("%s: malformed JSON: %v", col, err)
 }
 

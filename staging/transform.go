@@ -1,6 +1,7 @@
 package staging
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"unicode/utf8"
@@ -60,6 +61,9 @@ func (h *Header) learner(b *rowBuilder, rec []string) error {
 	p = p.Set("gender", nullable(h.value(rec, colGender)))
 	if s := h.value(rec, colBirthYear); s != "" {
 		y, err := strconv.ParseInt(s, 10, 64)
+		if errors.Is(err, strconv.ErrRange) {
+			return reject("birthYear: %s is outside 1900–2100", s)
+		}
 		if err != nil {
 			return reject("birthYear: %q is not an integer", s)
 		}
