@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/learnergraph/importer/bench"
+)
+
+// runGenCmd runs `importer gen args...` and returns its exit status,
+// stdout and stderr.
+func runGenCmd(ctx context.Context, args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	err := run(ctx, append([]string{"gen"}, args...), strings.NewReader(""), &stdout, &stderr,
+		func(string) string { return "" })
+	code := exitCode(err, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// generated is what bench.Generate writes for opt.
+func generated(t *testing.T, opt bench.GenOptions) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if _, err := bench.Generate(&buf, opt); err != nil {
+		t.Fatalf("generate: %v", err)
+	}
+	return buf.String()
+}
+
+// dirNames lists dir's entries.
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+var genSummary = regexp.MustCompile(`^importer: gen: 200 rows, \d+ bytes \(\d+\.\d MB\), 2 bad rows, \d+ duplicates, \S+, to (.+)\n$`)
+
+func TestGenStdout(t *testing.T) {
+	code, stdout, stderr := runGenCmd(context.Background(), "--rows", "200", "--seed", "3")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	if diff := cmp.Diff(generated(t, bench.GenOptions{Rows: 200, Seed: 3, BadRate: 0.01}), stdout); diff != "" {
+		t.Errorf("stdout (-want +got):\n%s", diff)
+	}
+	m := genSummary.FindStringSubmatch(stderr)
+	if m == nil || m[1] != "stdout" {
+		t.Errorf("stderr = %q, want a summary line ending in 'to stdout'", stderr)
+	}
+}
+
+func TestGenOut(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "learners.csv")
+	if err := os.WriteFile(out, []byte("old contents"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runGenCmd(context.Background(), "--rows", "200", "--seed", "4", "--bad-rate", "0.01", "--out", out)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(generated(t, bench.GenOptions{Rows: 200, Seed: 4, BadRate: 0.01}), string(got)); diff != "" {
+		t.Errorf("file (-want +got):\n%s", diff)
+	}
+	if stdout != "" {
+		t.Errorf("stdout = %q, want nothing", stdout)
+	}
+	if m := genSummary.FindStringSubmatch(stderr); m == nil || m[1] != out {
+		t.Errorf("stderr = %q, want a summary line ending in 'to %s'", stderr, out)
+	}
+	if diff := cmp.Diff([]string{"learners.csv"}, dirNames(t, dir)); diff != "" {
+		t.Errorf("directory (-want +got):\n%s", diff)
+	}
+}
+
+func TestGenUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string // the whole of stderr
+	}{
+		{[]string{"--rows", "-1"}, "importer: gen: --rows must be 0 or more, not -1\n"},
+		{[]string{"--rows", "5", "--bad-rate", "1.5"}, "importer: gen: --bad-rate must be between 0 and 1, not 1.5\n"},
+		{[]string{"--bad-rate", "-0.01"}, "importer: gen: --bad-rate must be between 0 and 1, not -0.01\n"},
+		{[]string{"--bad-rate", "NaN"}, "importer: gen: --bad-rate must be between 0 and 1, not NaN\n"},
+		{[]string{"--rows", "5", "learners.csv"}, "importer: gen: unexpected argument \"learners.csv\"\n"},
+	} {
+		code, stdout, stderr := runGenCmd(context.Background(), append(tc.args, "--out", filepath.Join(dir, "x.csv"))...)
+		if code != exitUsage || stdout != "" {
+			t.Errorf("%q: exit %d, stdout %q; want exit %d and no output", tc.args, code, stdout, exitUsage)
+		}
+		if diff := cmp.Diff(tc.want, stderr); diff != "" {
+			t.Errorf("%q: stderr (-want +got):\n%s", tc.args, diff)
+		}
+	}
+	if names := dirNames(t, dir); len(names) != 0 {
+		t.Errorf("usage errors left files: %q", names)
+	}
+}
+
+func TestGenBadFlagValue(t *testing.T) {
+	code, stdout, stderr := runGenCmd(context.Background(), "--rows", "many")
+	if code != exitUsage || stdout != "" || !strings.Contains(stderr, `invalid value "many" for flag -rows`) {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit %d and the bad value named", code, stdout, stderr, exitUsage)
+	}
+}
+
+func TestGenMissingDirectory(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "no", "such", "dir", "learners.csv")
+	code, _, stderr := runGenCmd(context.Background(), "--rows", "10", "--out", out)
+	if code != exitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "create temporary file") {
+		t.Errorf("exit %d, stderr %q; want exit %d and one line about the temporary file", code, stderr, exitUsage)
+	}
+}
+
+// cancelAfter is a context that reports cancellation after n calls to Err,
+// as Ctrl-C in the middle of a run would.
+type cancelAfter struct {
+	context.Context
+	n int
+}
+
+func (c *cancelAfter) Err() error {
+	if c.n--; c.n < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestGenInterrupted checks that a run stopped by Ctrl-C, before or after
+// it has written part of the file, leaves no file: neither the output nor
+// its temporary file.
+func TestGenInterrupted(t *testing.T) {
+	for _, writes := range []int{0, 3} {
+		dir := t.TempDir()
+		ctx := &cancelAfter{Context: context.Background(), n: writes}
+		code, _, _ := runGenCmd(ctx, "--rows", "20000", "--out", filepath.Join(dir, "learners.csv"))
+		if code != exitInterrupted {
+			t.Errorf("cancelled after %d writes: exit %d, want %d", writes, code, exitInterrupted)
+		}
+		if names := dirNames(t, dir); len(names) != 0 {
+			t.Errorf("cancelled after %d writes: left files %q", writes, names)
+		}
+	}
+}
+
+func TestGenHelp(t *testing.T) {
+	code, _, stderr := runGenCmd(context.Background(), "--help")
+	if code != exitOK || !strings.Contains(stderr, "importer gen --rows 10000 --out learners.csv") {
+		t.Errorf("exit %d, stderr %q; want exit 0 and an example", code, stderr)
+	}
+}
