@@ -1,0 +1,274 @@
+package staging
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/learnergraph/importer/checkpoint"
+)
+
+func fileSize(t testing.TB, name string) int64 {
+	t.Helper()
+	info, err := os.Stat(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.Size()
+}
+
+// TestStageMerge: the same entities on many rows merge in file order,
+// within a batch and across batches alike.
+func TestStageMerge(t *testing.T) {
+	d20 := date(t, "2020-01-01")
+	want := Dump{
+		Nodes: map[string][]Node{
+			Learner: {
+				{Learner, "L1", props("sandId", "L1", "fullName", "Ada", "birthYear", int64(1991))},
+				{Learner, "L2", props("sandId", "L2", "fullName", "Bob")},
+				{Learner, "L3", props("sandId", "L3", "fullName", "Cy", "birthYear", int64(2001))},
+			},
+			Country:       {{Country, "DE", props("code", "DE", "name", "Deutschland")}, {Country, "FR", props("code", "FR", "name", "France")}},
+			City:          {{City, "c1", props("id", "c1", "name", "Paris")}, {City, "c2", props("id", "c2", "name", "Lyon")}},
+			Skill:         {{Skill, "go", props("id", "go", "name", "Go")}, {Skill, "sql", props("id", "sql")}},
+			Program:       {{Program, "p1", props("id", "p1", "name", "Data")}},
+			Company:       {{Company, "acme", props("id", "acme", "name", "ACME")}},
+			LearningState: {{LearningState, "L1", props("learnerId", "L1", "status", "active", "details_track", "data", "details_level", int64(2))}},
+		},
+		Rels: map[string][]Rel{
+			ResidesIn:        {{ResidesIn, "L1", "FR", nil}, {ResidesIn, "L2", "FR", nil}, {ResidesIn, "L3", "DE", nil}},
+			OriginatesFrom:   {{OriginatesFrom, "L2", "DE", nil}, {OriginatesFrom, "L3", "FR", nil}},
+			LivesIn:          {{LivesIn, "L1", "c1", nil}, {LivesIn, "L2", "c2", nil}, {LivesIn, "L3", "c1", nil}},
+			InCountry:        {{InCountry, "c1", "DE", nil}, {InCountry, "c1", "FR", nil}, {InCountry, "c2", "FR", nil}},
+			HasSkill:         {{HasSkill, "L1", "go", props("level", int64(2))}, {HasSkill, "L1", "sql", nil}, {HasSkill, "L2", "go", nil}},
+			EnrolledIn:       {{EnrolledIn, "L1", "p1", props("cohort", "A")}, {EnrolledIn, "L2", "p1", props("cohort", "C")}},
+			HasLearningState: {{HasLearningState, "L1", "L1", nil}},
+			WorkedAt: {
+				{WorkedAt, "L1", "acme", props("title", "Trainee")},
+				{WorkedAt, "L1", "acme", props("title", "Dev", "startDate", d20)},
+				{WorkedAt, "L3", "acme", props("startDate", d20)},
+			},
+		},
+		Counts: counts(checkpoint.Rows{Read: 5, Staged: 5, Duplicates: 2},
+			map[string]int64{Learner: 3, Country: 2, City: 2, Skill: 2, Program: 1, Company: 1, LearningState: 1},
+			map[string]int64{ResidesIn: 3, OriginatesFrom: 2, LivesIn: 3, InCountry: 3, HasSkill: 3, EnrolledIn: 2, WorkedAt: 3, HasLearningState: 1}),
+		Mark: checkpoint.StageMark{Offset: fileSize(t, "merge.csv"), Line: 7, NextOrdinal: 3, Done: true},
+	}
+	for _, batch := range []int{1, 2, 0} {
+		got := dump(t, stageFile(t, "merge.csv", Options{BatchRows: batch}))
+		if diff := cmp.Diff(want, got, cmpOpts...); diff != "" {
+			t.Errorf("batches of %d rows: dump (-want +got):\n%s", batch, diff)
+		}
+	}
+}
+
+// TestStageNormalisation: BOM, CRLF, columns in another order, missing and
+// unknown columns, quoted commas and line ends, blank lines.
+func TestStageNormalisation(t *testing.T) {
+	var warnings []string
+	logf := func(format string, args ...any) { warnings = append(warnings, format) }
+	got := dump(t, stageFile(t, "bom_crlf.csv", Options{Logf: logf}))
+	want := Dump{
+		Nodes: map[string][]Node{
+			Learner: {
+				{Learner, "L1", props("sandId", "L1", "fullName", "Lovelace, Ada")},
+				{Learner, "L2", props("sandId", "L2", "fullName", "two\nlines")},
+				{Learner, "L3", props("sandId", "L3")},
+				{Learner, "L4", props("sandId", "L4")},
+			},
+			Country: {{Country, "FR", props("code", "FR")}, {Country, "GB", props("code", "GB")}},
+			Skill:   {{Skill, "go", props("id", "go", "name", "Go")}, {Skill, "py", props("id", "py", "name", "Python, 3")}},
+		},
+		Rels: map[string][]Rel{
+			ResidesIn: {{ResidesIn, "L1", "FR", nil}, {ResidesIn, "L3", "GB", nil}},
+			HasSkill:  {{HasSkill, "L1", "go", nil}, {HasSkill, "L1", "py", nil}, {HasSkill, "L3", "go", nil}},
+		},
+		Counts: counts(checkpoint.Rows{Read: 4, Staged: 4},
+			map[string]int64{Learner: 4, Country: 2, Skill: 2}, map[string]int64{ResidesIn: 2, HasSkill: 3}),
+		Mark: checkpoint.StageMark{Offset: fileSize(t, "bom_crlf.csv"), Line: 7, NextOrdinal: 4, Done: true},
+	}
+	if diff := cmp.Diff(want, got, cmpOpts...); diff != "" {
+		t.Errorf("dump (-want +got):\n%s", diff)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "ignoring columns") {
+		t.Errorf("warnings = %q, want one about the unknown columns", warnings)
+	}
+}
+
+// TestStageRejects: every reject reason of the contract, with the line the
+// record starts on (after multi-line records and a blank line), its sandId
+// and its raw text; the good rows around them are staged.
+func TestStageRejects(t *testing.T) {
+	got := dump(t, stageFile(t, "rejects.csv", Options{BatchRows: 4}))
+	want := Dump{
+		Nodes: map[string][]Node{
+			Learner: {
+				{Learner, "L1", props("sandId", "L1", "fullName", "Ada, Countess\nof Lovelace", "birthYear", int64(1990))},
+				{Learner, "L13", props("sandId", "L13", "fullName", `quoted " ok`, "birthYear", int64(2000))},
+				{Learner, "L15", props("sandId", "L15", "fullName", "after blank", "birthYear", int64(2001))},
+			},
+			Country: {{Country, "GB", props("code", "GB")}},
+		},
+		Rels: map[string][]Rel{ResidesIn: {{ResidesIn, "L1", "GB", nil}}},
+		Rejects: []Reject{
+			{4, "L2", "birthYear: 1890 is outside 1900–2100", "L2,Bob,1890,,,,,,"},
+			{5, "L3", "wrong number of fields: 3, the header has 9", "L3,Too,Few"},
+			{6, "L4", `bad quoting: a bare " in an unquoted field (line 6, column 7)`, `L4,Bad"Quote,1990,,,,,,`},
+			{7, "", "missing sandId", ",NoId,1990,,,,,,"},
+			{8, "L5", "invalid UTF-8 in field 2", " L5 ,Inv\xffalid,1990,,,,,,"},
+			{9, "L6", `birthYear: "nineteen" is not an integer`, "L6,\"multi\nline\nname\",nineteen,,,,,,"},
+			{12, "L7", `residenceCountryCode: "USA" is not a two-letter country code`, "L7,,,USA,,,,,"},
+			{13, "L8", `enrollmentDate: "2024-02-30" is not a date (YYYY-MM-DD)`, "L8,,,,p1,2024-02-30,,,"},
+			{14, "L9", "skills: malformed JSON: unexpected end of JSON input", `L9,,,,,,"[{""id"":""go""",,`},
+			{15, "L10", `skills[0]: missing required field "id"`, `L10,,,,,,"[{""name"":""Go""}]",,`},
+			{16, "L11", `employment[0].startDate: "2020/01/01" is not a date (YYYY-MM-DD)`, `L11,,,,,,,"[{""companyId"":""a"",""startDate"":""2020/01/01""}]",`},
+			{17, "L12", `learningState: missing required field "status"`, `L12,,,,,,,,"{""since"":""2024-01-01""}"`},
+			{19, "L14", `bad quoting: extraneous or missing " in a quoted field (line 19, column 10)`, `L14,"bad "quote",2000,,,,,,`},
+			{22, "L16", `bad quoting: extraneous or missing " in a quoted field (line 23, column 9)`, "L16,\"unterminated\nrest,,,"},
+		},
+		Counts: counts(checkpoint.Rows{Read: 17, Staged: 3, Rejected: 14},
+			map[string]int64{Learner: 3, Country: 1}, map[string]int64{ResidesIn: 1}),
+		Mark: checkpoint.StageMark{Offset: fileSize(t, "rejects.csv"), Line: 24, NextOrdinal: 3, Done: true},
+	}
+	if diff := cmp.Diff(want, got, cmpOpts...); diff != "" {
+		t.Errorf("dump (-want +got):\n%s", diff)
+	}
+}
+
+// TestStageFileOrder: learners, and what hangs off them, read back in the
+// order of their first appearance, whatever their sandIds.
+func TestStageFileOrder(t *testing.T) {
+	state := stageString(t, "sandId,skills\nL9,\nL1,\"[{\"\"id\"\":\"\"b\"\"},{\"\"id\"\":\"\"a\"\"}]\"\nL5,\nL9,\"[{\"\"id\"\":\"\"z\"\"}]\"\n", Options{})
+	db, err := checkpoint.OpenReadOnly(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tx, err := db.Begin(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	nodes, _, err := ReadNodes(tx, Learner, Range{}, nil, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, n := range nodes {
+		keys = append(keys, n.Key)
+	}
+	rels, _, err := ReadRels(tx, HasSkill, Range{}, nil, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rels {
+		keys = append(keys, r.Start)
+	}
+	if diff := cmp.Diff([]string{"L9", "L1", "L5", "L9", "L1", "L1"}, keys); diff != "" {
+		t.Errorf("learners, then HAS_SKILL starts, in bucket order (-want +got):\n%s", diff)
+	}
+	if _, _, err := ReadNodes(tx, "Person", Range{}, nil, 10); err == nil {
+		t.Error("ReadNodes of an unknown label: no error")
+	}
+}
+
+// TestStageReport: the counters agree with what is staged, and the
+// progress callback and snapshot report the same as the state file.
+func TestStageReport(t *testing.T) {
+	var progress []Progress
+	opt := Options{BatchRows: 2, Command: "stage", Progress: func(p Progress) { progress = append(progress, p) }}
+	state := stageFile(t, "merge.csv", opt)
+	d := dump(t, state)
+	nodes, rels := countDump(d)
+	if diff := cmp.Diff(counts(d.Counts.Rows, nodes, rels), d.Counts); diff != "" {
+		t.Errorf("counters vs. staged entities (-staged +counters):\n%s", diff)
+	}
+	if r := d.Counts.Rows; r.Read != r.Staged+r.Rejected {
+		t.Errorf("rows %+v: read != staged + rejected", r)
+	}
+	if len(progress) != 3 {
+		t.Fatalf("%d progress calls for 5 rows in batches of 2, want 3", len(progress))
+	}
+	last := progress[2]
+	size := fileSize(t, "merge.csv")
+	if diff := cmp.Diff(Progress{Counts: d.Counts, Offset: size, Size: size, Done: true}, last); diff != "" {
+		t.Errorf("last progress (-want +got):\n%s", diff)
+	}
+	if progress[0].Done || progress[0].Counts.Rows.Read != 2 || progress[0].Offset >= progress[1].Offset {
+		t.Errorf("first progress %+v, second %+v", progress[0], progress[1])
+	}
+	snap, err := checkpoint.ReadSnapshot(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantStatus := checkpoint.Status{Phase: checkpoint.PhaseStaged, Rows: d.Counts.Rows, Nodes: d.Counts.Nodes, Relationships: d.Counts.Relationships}
+	if diff := cmp.Diff(wantStatus, snap.Status, cmpOpts...); diff != "" || snap.Command != "stage" || snap.PID != os.Getpid() {
+		t.Errorf("snapshot %+v; status (-want +got):\n%s", snap, diff)
+	}
+}
+
+// TestStageErrors: problems with the input or the state file stop Stage
+// before it writes anything.
+func TestStageErrors(t *testing.T) {
+	tests := []struct {
+		name, content string
+		want          error
+	}{
+		{"no sandId column", "fullName,gender\nAda,f\n", ErrContract},
+		{"sandId in another case", "SandId\nL1\n", ErrContract},
+		{"empty file", "", ErrContract},
+		{"only a byte-order mark and blank lines", "\ufeff\n\r\n", ErrContract},
+		{"a column twice", "sandId,fullName,fullName\nL1,a,b\n", ErrContract},
+		{"header with bad quoting", "sandId,\"full\"Name\nL1,a\n", ErrContract},
+		{"missing input file", "", os.ErrNotExist},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			input := writeInput(t, tt.content)
+			if tt.want == os.ErrNotExist {
+				input += ".missing"
+			}
+			state := statePath(t, input)
+			_, err := Stage(context.Background(), input, state, Options{})
+			if !errors.Is(err, tt.want) {
+				t.Errorf("Stage: %v, want %v", err, tt.want)
+			}
+			for _, p := range []string{state, state + ".progress"} {
+				if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("%s left behind (stat: %v)", filepath.Base(p), err)
+				}
+			}
+		})
+	}
+}
+
+// TestStageExisting: an existing state file is kept unless Overwrite.
+func TestStageExisting(t *testing.T) {
+	input := writeInput(t, "sandId\nL1\n")
+	state := statePath(t, input)
+	if err := os.WriteFile(state, []byte("not a state file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Stage(context.Background(), input, state, Options{}); !errors.Is(err, checkpoint.ErrExists) {
+		t.Fatalf("Stage over an existing file: %v, want ErrExists", err)
+	}
+	if raw, _ := os.ReadFile(state); string(raw) != "not a state file" {
+		t.Fatalf("the existing file was changed: %q", raw)
+	}
+	c, err := Stage(context.Background(), input, state, Options{Overwrite: true})
+	if err != nil {
+		t.Fatalf("Stage with Overwrite: %v", err)
+	}
+	want := counts(checkpoint.Rows{Read: 1, Staged: 1}, map[string]int64{Learner: 1}, nil)
+	if diff := cmp.Diff(want, c); diff != "" {
+		t.Errorf("counts (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, dump(t, state).Counts); diff != "" {
+		t.Errorf("staged counts (-want +got):\n%s", diff)
+	}
+}
