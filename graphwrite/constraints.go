@@ -1,0 +1,55 @@
+package graphwrite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/learnergraph/importer/staging"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// awaitIndexesSeconds bounds the wait for new constraints to come online.
+const awaitIndexesSeconds = 600
+
+// EnsureConstraints creates a uniqueness constraint for the key of every
+// node label of the schema, and one for the watermarks' id, unless they
+// (or equivalent ones) exist, and waits until their indexes are online.
+// When the target already breaks one, the error wraps ErrConstraint and
+// names the label and key.
+func (g *Graph) EnsureConstraints(ctx context.Context) error {
+	keys := [][2]string{}
+	for _, n := range staging.Nodes() {
+		keys = append(keys, [2]string{n.Label, n.Key})
+	}
+	keys = append(keys, [2]string{watermarkLabel, "id"})
+	for _, k := range keys {
+		if _, err := g.exec(ctx, constraintQuery(k[0], k[1]), nil); err != nil {
+			return constraintError(k[0], k[1], err)
+		}
+	}
+	_, err := g.exec(ctx, "CALL db.awaitIndexes($seconds)", map[string]any{"seconds": int64(awaitIndexesSeconds)})
+	if err != nil {
+		return fmt.Errorf("wait for constraints to come online: %w", err)
+	}
+	return nil
+}
+
+func constraintError(label, key string, err error) error {
+	var dbErr *neo4j.Neo4jError
+	if !errors.As(err, &dbErr) {
+		return fmt.Errorf("create constraint on :%s(%s): %w", label, key, err)
+	}
+	hint := "see SHOW CONSTRAINTS and SHOW INDEXES"
+	switch dbErr.Code {
+	case "Neo.ClientError.Schema.ConstraintCreationFailed":
+		hint = fmt.Sprintf("the target already holds several :%s nodes with one %s; find them with "+
+			"MATCH (n:%s) WITH n.%s AS k, count(*) AS c WHERE c > 1 RETURN k, c, remove the duplicates "+
+			"(or empty the target with `importer clear-database`), then run the load again", label, key, label, key)
+	case "Neo.ClientError.Schema.IndexAlreadyExists", "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
+		"Neo.ClientError.Schema.ConstraintWithNameAlreadyExists", "Neo.ClientError.Schema.IndexWithNameAlreadyExists",
+		"Neo.ClientError.Schema.ConflictingConstraint", "Neo.ClientError.Schema.AlreadyIndexed":
+		hint = fmt.Sprintf("an index or constraint on :%s(%s) is in the way; drop it (SHOW INDEXES, DROP INDEX name), then run the load again", label, key)
+	}
+	return fmt.Errorf("%w on :%s(%s): %s: %s (%s)", ErrConstraint, label, key, dbErr.Code, dbErr.Msg, hint)
+}

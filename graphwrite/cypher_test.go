@@ -1,0 +1,125 @@
+package graphwrite
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/learnergraph/importer/staging"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+)
+
+func TestQueries(t *testing.T) {
+	country, _ := staging.NodeSpecOf(staging.Country)
+	worked, _ := staging.RelSpecOf(staging.WorkedAt)
+	resides, _ := staging.RelSpecOf(staging.ResidesIn)
+	got := map[string]string{
+		"node create":    nodeQuery(country, ModeCreate),
+		"node merge":     nodeQuery(country, ModeMerge),
+		"rel create":     relCreateQuery(resides),
+		"rel merge":      relMergeQuery(resides),
+		"keyed merge":    relMergeQuery(worked),
+		"null key merge": relMergeNullQuery(worked),
+		"constraint":     constraintQuery(staging.Learner, "sandId"),
+	}
+	want := map[string]string{
+		"node create": "UNWIND $rows AS row CREATE (n:`Country`) SET n = row",
+		"node merge":  "UNWIND $rows AS row MERGE (n:`Country` {`code`: row.`code`}) SET n += row",
+		"rel create": "UNWIND $rows AS row MATCH (a:`Learner` {`sandId`: row.s}) MATCH (b:`Country` {`code`: row.e}) " +
+			"CREATE (a)-[r:`RESIDES_IN`]->(b) SET r = row.p RETURN count(*) AS n",
+		"rel merge": "UNWIND $rows AS row MATCH (a:`Learner` {`sandId`: row.s}) MATCH (b:`Country` {`code`: row.e}) " +
+			"MERGE (a)-[r:`RESIDES_IN`]->(b) SET r += row.p RETURN count(*) AS n",
+		"keyed merge": "UNWIND $rows AS row MATCH (a:`Learner` {`sandId`: row.s}) MATCH (b:`Company` {`id`: row.e}) " +
+			"MERGE (a)-[r:`WORKED_AT` {`startDate`: row.p.`startDate`}]->(b) SET r += row.p RETURN count(*) AS n",
+		"null key merge": "UNWIND $rows AS row MATCH (a:`Learner` {`sandId`: row.s}) MATCH (b:`Company` {`id`: row.e}) " +
+			"OPTIONAL MATCH (a)-[x:`WORKED_AT`]->(b) WHERE x.`startDate` IS NULL " +
+			"WITH a, b, row, head(collect(x)) AS x " +
+			"FOREACH (_ IN CASE WHEN x IS NULL THEN [1] ELSE [] END | CREATE (a)-[r:`WORKED_AT`]->(b) SET r = row.p) " +
+			"FOREACH (_ IN CASE WHEN x IS NULL THEN [] ELSE [1] END | SET x += row.p) RETURN count(*) AS n",
+		"constraint": "CREATE CONSTRAINT `importer_Learner_sandId_unique` IF NOT EXISTS FOR (n:`Learner`) REQUIRE n.`sandId` IS UNIQUE",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("queries (-want +got):\n%s", diff)
+	}
+}
+
+func TestQuoteEscapesBackquotes(t *testing.T) {
+	if got, want := quote("a`b"), "`a``b`"; got != want {
+		t.Errorf("quote = %s, want %s", got, want)
+	}
+}
+
+func TestParams(t *testing.T) {
+	d, _ := staging.ParseDate("2021-03-04")
+	rel := staging.Rel{Type: staging.WorkedAt, Start: "L1", End: "C9", Props: staging.Props{
+		{Name: "flags", Value: []bool{true, false}},
+		{Name: "n", Value: int64(3)},
+		{Name: "scores", Value: []float64{1.5}},
+		{Name: "startDate", Value: d},
+		{Name: "tags", Value: []string{"a", "b"}},
+		{Name: "title", Value: "Dev"},
+	}}
+	want := map[string]any{"s": "L1", "e": "C9", "p": map[string]any{
+		"flags":     []any{true, false},
+		"n":         int64(3),
+		"scores":    []float64{1.5},
+		"startDate": dbtype.Date(time.Date(2021, 3, 4, 0, 0, 0, 0, time.UTC)),
+		"tags":      []string{"a", "b"},
+		"title":     "Dev",
+	}}
+	// dbtype.Date wraps a time.Time: compare it through its Time method.
+	opt := cmp.Transformer("date", func(d dbtype.Date) string { return d.Time().Format(time.DateOnly) })
+	if diff := cmp.Diff(want, relRow(rel), opt); diff != "" {
+		t.Errorf("relRow (-want +got):\n%s", diff)
+	}
+
+	// Values read back from Neo4j turn into the staged representation.
+	back := propsFromNeo4j(map[string]any{
+		"flags": []any{true, false}, "n": int64(3), "scores": []any{1.5},
+		"startDate": dbtype.Date(time.Date(2021, 3, 4, 0, 0, 0, 0, time.UTC)),
+		"tags":      []any{"a", "b"}, "title": "Dev",
+	})
+	if diff := cmp.Diff(rel.Props, back); diff != "" {
+		t.Errorf("propsFromNeo4j (-staged +back):\n%s", diff)
+	}
+}
+
+func TestRelStatementsSplitNullKeysInMergeMode(t *testing.T) {
+	d, _ := staging.ParseDate("2020-01-01")
+	rels := []staging.Rel{
+		{Type: staging.WorkedAt, Start: "L1", End: "C1", Props: staging.Props{{Name: "startDate", Value: d}}},
+		{Type: staging.WorkedAt, Start: "L1", End: "C1", Props: staging.Props{{Name: "title", Value: "x"}}},
+	}
+	worked, _ := staging.RelSpecOf(staging.WorkedAt)
+	b := bucket{kind: "relationships", rel: worked}
+	type shape struct {
+		Cypher string
+		Rows   int
+	}
+	shapes := func(stmts []statement) []shape {
+		var out []shape
+		for _, s := range stmts {
+			out = append(out, shape{s.cypher, len(s.rows)})
+		}
+		return out
+	}
+	want := []shape{{relMergeQuery(worked), 1}, {relMergeNullQuery(worked), 1}}
+	if diff := cmp.Diff(want, shapes(b.relStatements(rels, ModeMerge))); diff != "" {
+		t.Errorf("merge statements (-want +got):\n%s", diff)
+	}
+	want = []shape{{relCreateQuery(worked), 2}}
+	if diff := cmp.Diff(want, shapes(b.relStatements(rels, ModeCreate))); diff != "" {
+		t.Errorf("create statements (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseMode(t *testing.T) {
+	for in, want := range map[string]Mode{"": ModeAuto, "auto": ModeAuto, "create": ModeCreate, "merge": ModeMerge} {
+		if got, err := ParseMode(in); err != nil || got != want {
+			t.Errorf("ParseMode(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	if _, err := ParseMode("upsert"); err == nil {
+		t.Error("ParseMode(upsert) succeeded")
+	}
+}

@@ -1,0 +1,428 @@
+package graphwrite
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/learnergraph/importer/checkpoint"
+	"github.com/learnergraph/importer/staging"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Defaults of the load's tuning flags, from the measurements in doc.go
+// (50k-200k generated rows, Neo4j 5.26 on the same 2-core machine).
+const (
+	// DefaultBatchSize is the number of staged entities per transaction.
+	DefaultBatchSize = 5000
+	// DefaultWorkers is the number of parallel writers.
+	DefaultWorkers = 2
+)
+
+const (
+	// txTimeout bounds one attempt at a batch transaction.
+	txTimeout = 5 * time.Minute
+	// maxMoves is how many times in a row a partition's watermark may be
+	// found away from where the writer expects it before the load stops.
+	maxMoves      = 3
+	snapshotEvery = 2 * time.Second
+	liveEvery     = time.Second
+	logEvery      = 5 * time.Second
+)
+
+// LoadOptions tune a load. Zero values take the defaults.
+type LoadOptions struct {
+	// StatePath is the state file's path, for the progress snapshot that
+	// `importer status` reads while the file is locked; "" writes none.
+	StatePath string
+	// Command names the process in the snapshot ("load", "resume").
+	Command   string
+	Workers   int
+	BatchSize int
+	// RetryFor is how long one batch is retried through transient errors
+	// (deadlocks, Neo4j restarting) before the load gives up (ErrGaveUp).
+	RetryFor time.Duration
+	// Progress receives progress and retry lines (stderr); nil discards.
+	Progress io.Writer
+	// Live rewrites one progress line in place (Progress is a terminal).
+	Live bool
+}
+
+func (o LoadOptions) withDefaults() LoadOptions {
+	if o.Workers <= 0 {
+		o.Workers = DefaultWorkers
+	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = DefaultBatchSize
+	}
+	if o.RetryFor <= 0 {
+		o.RetryFor = DefaultRetryFor
+	}
+	if o.Command == "" {
+		o.Command = "load"
+	}
+	return o
+}
+
+// loader is one Load call.
+type loader struct {
+	g     *Graph
+	db    *bolt.DB
+	plan  checkpoint.LoadPlan
+	mode  Mode
+	opt   LoadOptions
+	st    *stats
+	prog  *progress
+	retry *retrier
+	parts []partition
+	marks map[string]checkpoint.LoadMark // by markKey, as reconciled at start
+}
+
+// Load drains the state file's staged graph into Neo4j following the load
+// plan recorded by Begin, from wherever an earlier Load of the same plan
+// stopped. It returns ctx.Err() when ctx is cancelled, after the batches in
+// flight are committed and their marks written.
+func Load(ctx context.Context, g *Graph, db *bolt.DB, opt LoadOptions) (Stats, error) {
+	opt = opt.withDefaults()
+	start := time.Now()
+	plan, counts, err := readPlan(db)
+	if err != nil {
+		return Stats{}, err
+	}
+	l := &loader{g: g, db: db, plan: plan, mode: Mode(plan.Mode), opt: opt, st: newStats(Mode(plan.Mode))}
+	if plan.Done {
+		return l.st.snapshot(), nil
+	}
+	if err := g.EnsureConstraints(ctx); err != nil {
+		return Stats{}, err
+	}
+	if l.parts, err = planPartitions(db, plan.Partitions); err != nil {
+		return Stats{}, err
+	}
+	l.prog = newProgress(opt.Progress, opt.Live, total(counts), 0)
+	l.retry = newRetrier(opt.RetryFor, l.prog.logf, l.st)
+	if err := l.reconcile(ctx); err != nil {
+		return Stats{}, err
+	}
+	err = l.run(ctx)
+	if err == nil {
+		err = l.finish(ctx)
+	}
+	l.prog.finish()
+	out := l.st.snapshot()
+	out.Elapsed = time.Since(start)
+	return out, err
+}
+
+// readPlan reads the load plan and the staged counts.
+func readPlan(db *bolt.DB) (plan checkpoint.LoadPlan, counts checkpoint.Counts, err error) {
+	err = db.View(func(tx *bolt.Tx) error {
+		if err := checkStaged(tx); err != nil {
+			return err
+		}
+		var ok bool
+		if plan, ok, err = checkpoint.ReadLoadPlan(tx); err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("%w (start one with `importer load`)", ErrNoPlan)
+		}
+		if _, err := ParseMode(plan.Mode); err != nil || plan.Mode == string(ModeAuto) {
+			return fmt.Errorf("load plan has mode %q: %w", plan.Mode, ErrMode)
+		}
+		counts, err = checkpoint.ReadCounts(tx)
+		return err
+	})
+	return plan, counts, err
+}
+
+func total(c checkpoint.Counts) int64 {
+	var n int64
+	for _, v := range c.Nodes {
+		n += v
+	}
+	for _, v := range c.Relationships {
+		n += v
+	}
+	return n
+}
+
+// planPartitions splits every bucket into the plan's partitions. The
+// ranges depend only on the staged data, which no longer changes once
+// staging is done, so every resume finds the same ones.
+func planPartitions(db *bolt.DB, n int) ([]partition, error) {
+	var out []partition
+	err := db.View(func(tx *bolt.Tx) error {
+		for _, b := range buckets() {
+			for i, r := range staging.Partitions(tx, b.perLearner(), n) {
+				out = append(out, partition{b: b, part: i, r: r})
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func markKey(kind, name string, part int) string {
+	return fmt.Sprintf("%s/%s/%d", kind, name, part)
+}
+
+func (p partition) markKey() string { return markKey(p.b.kind, p.b.name(), p.part) }
+
+// reconcile makes the state file's load marks agree with the watermarks in
+// Neo4j, which are the truth: a batch may have committed after the last
+// mark was written (the process died in between), and a cleared target
+// has no watermarks at all.
+func (l *loader) reconcile(ctx context.Context) error {
+	wms, err := l.g.readWatermarks(ctx, l.plan.RunID)
+	if err != nil {
+		return err
+	}
+	stored := map[string]checkpoint.LoadMark{}
+	err = l.db.View(func(tx *bolt.Tx) error {
+		marks, err := checkpoint.ReadLoadMarks(tx)
+		for _, m := range marks {
+			stored[markKey(m.Kind, m.Name, m.Part)] = m
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	l.marks = map[string]checkpoint.LoadMark{}
+	var done int64
+	for _, p := range l.parts {
+		old := stored[p.markKey()]
+		wm := wms[p.id(l.plan.RunID)]
+		m := checkpoint.LoadMark{Kind: p.b.kind, Name: p.b.name(), Part: p.part, After: wm.after, Written: wm.written}
+		m.Done = old.Done && bytes.Equal(old.After, wm.after)
+		if !bytes.Equal(old.After, wm.after) || old.Written != wm.written {
+			l.prog.logf("%s: the state file had %d written, Neo4j's watermark has %d; continuing from Neo4j's", p, old.Written, wm.written)
+		}
+		l.marks[p.markKey()] = m
+		done += m.Written
+	}
+	l.prog.add(done)
+	l.prog.base = done
+	return l.db.Update(func(tx *bolt.Tx) error {
+		for _, m := range l.marks {
+			if err := checkpoint.WriteLoadMark(tx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// run writes every bucket in load order. Within a bucket, workers pull
+// partitions; a bucket is finished before the next starts, so no
+// relationship is written before its endpoints.
+func (l *loader) run(ctx context.Context) error {
+	sessions := make([]neo4j.SessionWithContext, l.opt.Workers)
+	for i := range sessions {
+		sessions[i] = l.g.session(ctx, neo4j.AccessModeWrite)
+		defer sessions[i].Close(context.Background())
+	}
+	stop := l.monitor()
+	defer stop()
+	for _, b := range buckets() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var todo []partition
+		for _, p := range l.parts {
+			if p.b.name() == b.name() && !l.marks[p.markKey()].Done {
+				todo = append(todo, p)
+			}
+		}
+		if len(todo) == 0 {
+			continue
+		}
+		l.prog.setBucket(b.name())
+		if err := l.runBucket(ctx, sessions, todo); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runBucket drains the partitions of one bucket with up to one worker per
+// session. The first failure stops the other workers after their batch in
+// flight.
+func (l *loader) runBucket(ctx context.Context, sessions []neo4j.SessionWithContext, todo []partition) error {
+	jobs := make(chan partition, len(todo))
+	for _, p := range todo {
+		jobs <- p
+	}
+	close(jobs)
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make([]error, min(len(sessions), len(todo)))
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Go(func() {
+			for p := range jobs {
+				if err := l.partition(wctx, sessions[i], p); err != nil {
+					errs[i] = err
+					cancel()
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return err
+		}
+	}
+	return nil
+}
+
+// partition writes one partition batch by batch, from its reconciled mark
+// to its end.
+func (l *loader) partition(ctx context.Context, s neo4j.SessionWithContext, p partition) error {
+	m := l.marks[p.markKey()]
+	pos := watermark{after: m.After, written: m.Written}
+	moves := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		bt, err := p.b.read(l.db, p.r, pos.after, l.opt.BatchSize, l.mode)
+		if err != nil {
+			return fmt.Errorf("read %s from the state file: %w", p, err)
+		}
+		if bt.count == 0 {
+			return l.saveMark(p, pos, true)
+		}
+		out, err := l.commit(ctx, s, p, bt)
+		if err != nil {
+			return err
+		}
+		l.prog.add(out.wm.written - pos.written)
+		if out.moved {
+			if moves++; moves > maxMoves {
+				return fmt.Errorf("write %s: %w (is another importer loading this state file's run %s?)", p, ErrWatermark, l.plan.RunID)
+			}
+			l.st.skipped()
+			l.prog.logf("%s: Neo4j already holds the batch after %x (its watermark is at %x, %d written); continuing from there",
+				p, pos.after, out.wm.after, out.wm.written)
+		} else {
+			moves = 0
+			l.st.committed(p.b.kind, bt.count)
+		}
+		pos = out.wm
+		if err := l.saveMark(p, pos, false); err != nil {
+			return err
+		}
+	}
+}
+
+// commit writes one batch, retrying transient failures. Each attempt runs
+// on a context that the caller's cancellation does not reach, so an
+// interrupt lets the batch in flight finish; the backoff between attempts
+// does stop on it.
+func (l *loader) commit(ctx context.Context, s neo4j.SessionWithContext, p partition, bt batch) (outcome, error) {
+	var out outcome
+	err := l.retry.do(ctx, "write "+p.String(), func() error {
+		tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), txTimeout)
+		defer cancel()
+		var err error
+		out, err = commitBatch(tctx, s, l.plan.RunID, p, bt, l.st)
+		return err
+	})
+	return out, err
+}
+
+// saveMark records a partition's position in the state file: a cache of
+// the watermark, for status and progress.
+func (l *loader) saveMark(p partition, wm watermark, done bool) error {
+	m := checkpoint.LoadMark{Kind: p.b.kind, Name: p.b.name(), Part: p.part, After: wm.after, Written: wm.written, Done: done}
+	err := l.db.Update(func(tx *bolt.Tx) error { return checkpoint.WriteLoadMark(tx, m) })
+	if err != nil {
+		return fmt.Errorf("write load mark of %s: %w", p, err)
+	}
+	return nil
+}
+
+// finish marks the plan done, publishes the last snapshot and removes the
+// run's watermarks, in that order: a crash before the plan is marked done
+// resumes with the watermarks intact; one after leaves a few harmless
+// watermark nodes behind.
+func (l *loader) finish(ctx context.Context) error {
+	l.plan.Done = true
+	err := l.db.Update(func(tx *bolt.Tx) error { return checkpoint.WriteLoadPlan(tx, l.plan) })
+	if err != nil {
+		return fmt.Errorf("record load done: %w", err)
+	}
+	l.writeSnapshot()
+	if err := l.g.deleteWatermarks(ctx, l.plan.RunID); err != nil {
+		l.prog.logf("warning: %v", err)
+	}
+	return nil
+}
+
+// monitor prints progress and publishes snapshots until the returned stop
+// is called, which also publishes a last snapshot.
+func (l *loader) monitor() (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		every := logEvery
+		if l.opt.Live {
+			every = liveEvery
+		}
+		report := time.NewTicker(every)
+		snap := time.NewTicker(snapshotEvery)
+		defer report.Stop()
+		defer snap.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-report.C:
+				l.prog.report()
+			case <-snap.C:
+				l.writeSnapshot()
+			}
+		}
+	})
+	return func() {
+		close(done)
+		wg.Wait()
+		l.prog.report()
+		l.writeSnapshot()
+	}
+}
+
+// writeSnapshot publishes the status for `importer status`; a failure is
+// logged, never fatal.
+func (l *loader) writeSnapshot() {
+	if l.opt.StatePath == "" {
+		return
+	}
+	var s checkpoint.Status
+	err := l.db.View(func(tx *bolt.Tx) error {
+		var err error
+		s, err = checkpoint.ReadStatus(tx)
+		return err
+	})
+	if err == nil {
+		err = checkpoint.WriteSnapshot(l.opt.StatePath, checkpoint.Snapshot{
+			PID: os.Getpid(), Command: l.opt.Command, Updated: time.Now(), Status: s,
+		})
+	}
+	if err != nil {
+		l.prog.logf("warning: progress snapshot: %v", err)
+	}
+}

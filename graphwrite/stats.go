@@ -1,0 +1,73 @@
+package graphwrite
+
+import (
+	"sync"
+	"time"
+
+	"github.com/learnergraph/importer/checkpoint"
+)
+
+// Stats is what one Load call did.
+type Stats struct {
+	Mode Mode
+	// Nodes and Relationships count the entities this call wrote.
+	Nodes         int64
+	Relationships int64
+	// Batches counts committed batches; Skipped counts batches found
+	// already committed in Neo4j (a commit the state file had not heard of).
+	Batches int64
+	Skipped int64
+	// Retries counts failed attempts that were retried, by Neo4j error code
+	// (e.g. Neo.TransientError.Transaction.DeadlockDetected) or "connection".
+	Retries map[string]int64
+	Elapsed time.Duration
+}
+
+// stats is the shared, locked tally behind Stats.
+type stats struct {
+	mu sync.Mutex
+	s  Stats
+}
+
+func newStats(mode Mode) *stats {
+	return &stats{s: Stats{Mode: mode, Retries: map[string]int64{}}}
+}
+
+// observe counts a failed attempt that will be retried.
+func (st *stats) observe(err error) {
+	if !retryable(err) {
+		return
+	}
+	st.mu.Lock()
+	st.s.Retries[errorCode(err)]++
+	st.mu.Unlock()
+}
+
+func (st *stats) committed(kind string, n int) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.s.Batches++
+	if kind == checkpoint.KindNodes {
+		st.s.Nodes += int64(n)
+	} else {
+		st.s.Relationships += int64(n)
+	}
+}
+
+func (st *stats) skipped() {
+	st.mu.Lock()
+	st.s.Skipped++
+	st.mu.Unlock()
+}
+
+// snapshot returns a copy.
+func (st *stats) snapshot() Stats {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	out := st.s
+	out.Retries = make(map[string]int64, len(st.s.Retries))
+	for k, v := range st.s.Retries {
+		out.Retries[k] = v
+	}
+	return out
+}
