@@ -1,25 +1,90 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
+	"fmt"
+	"io"
+	"strings"
 
 	"github.com/peterbourgon/ff/v3"
 	"github.com/peterbourgon/ff/v3/ffcli"
+
+	"github.com/learnergraph/importer/graphwrite"
 )
 
 func newClearDatabaseCommand(rc *rootConfig) *ffcli.Command {
 	fs := flag.NewFlagSet("importer clear-database", flag.ContinueOnError)
 	fs.SetOutput(rc.stderr)
+	yes := fs.Bool("yes", false, "do not ask for confirmation (required when stdin is not a terminal)")
+	var conn connFlags
+	conn.register(fs, rc.getenv)
 	return &ffcli.Command{
 		Name:       "clear-database",
-		ShortUsage: "importer clear-database [flags]",
-		ShortHelp:  "(not implemented yet)",
-		FlagSet:    fs,
-		Options:    []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
-		Exec: func(context.Context, []string) error {
-			return usageError{errors.New("clear-database: not implemented yet")}
+		ShortUsage: "importer clear-database [--yes] [connection flags]",
+		ShortHelp:  "delete every node and relationship of the Neo4j database",
+		LongHelp: `Deletes every node and relationship of the database (the importer's load
+watermarks too), in batches of 10,000 that work on tens of millions of rows.
+Constraints and indexes stay. On a terminal it asks you to type the
+database name; otherwise --yes is required.
+
+Examples:
+  importer clear-database
+  importer clear-database --yes --database neo4j`,
+		FlagSet: fs,
+		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
+		Exec: func(ctx context.Context, args []string) error {
+			if len(args) > 0 {
+				return usageError{fmt.Errorf("clear-database: unexpected arguments %q", args)}
+			}
+			cfg, err := conn.config(rc.getenv)
+			if err != nil {
+				return err
+			}
+			if !*yes {
+				if !isTerminal(rc.stdin) {
+					return usageError{errors.New("clear-database: refusing to delete without confirmation: stdin is not a terminal, pass --yes")}
+				}
+				prompt := fmt.Sprintf("Delete EVERY node and relationship of database %q at %s? Type the database name to confirm: ", cfg.Database, redactURI(cfg.URI))
+				ok, err := confirm(rc.stdin, rc.stderr, prompt, cfg.Database)
+				if err != nil || !ok {
+					return usageError{fmt.Errorf("clear-database: not confirmed; nothing deleted")}
+				}
+			}
+			g, err := graphwrite.Connect(ctx, cfg)
+			if err != nil {
+				return fmt.Errorf("clear-database: %w", err)
+			}
+			defer g.Close(context.Background())
+			c, err := g.ClearDatabase(ctx)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(rc.stderr, "importer: deleted %d nodes and %d relationships from %s database %q\n", c.Nodes, c.Relationships, g.Address(), g.Database())
+			return nil
 		},
 	}
+}
+
+// confirm prints prompt on w and reports whether the line read from r is
+// want.
+func confirm(r io.Reader, w io.Writer, prompt, want string) (bool, error) {
+	fmt.Fprint(w, prompt)
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+		return false, err
+	}
+	return strings.TrimSpace(line) == want, nil
+}
+
+// redactURI hides any password in a URI given on the command line.
+func redactURI(uri string) string {
+	if i := strings.Index(uri, "@"); i >= 0 {
+		if j := strings.Index(uri, "://"); j >= 0 && j < i {
+			return uri[:j+3] + "***" + uri[i:]
+		}
+	}
+	return uri
 }
