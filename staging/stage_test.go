@@ -3,6 +3,7 @@ package staging
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -270,5 +271,119 @@ func TestStageExisting(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, dump(t, state).Counts); diff != "" {
 		t.Errorf("staged counts (-want +got):\n%s", diff)
+	}
+}
+
+// resumeInput is a CSV of n rows with duplicates, multi-line records,
+// rejects, a blank line and CRLF line ends, for the resume tests.
+func resumeInput(n int) string {
+	var b strings.Builder
+	b.WriteString("sandId,fullName,birthYear,residenceCountryCode,residenceCountryName,cityId,skills,employment,learningState\r\n")
+	codes := []string{"fr", "DE", "gb", "X1", "es"}
+	for i := range n {
+		name := fmt.Sprintf("Name %d", i)
+		if i%4 == 0 {
+			name = fmt.Sprintf("\"Name\r\n%d\"", i)
+		}
+		year := fmt.Sprint(1950 + i%60)
+		if i%13 == 5 {
+			year = "18"
+		}
+		country := ""
+		if i%3 == 0 {
+			country = "Country " + codes[i%5]
+		}
+		start := ""
+		if i%2 == 0 {
+			start = fmt.Sprintf(`,""startDate"":""20%02d-01-01""`, i%20)
+		}
+		fmt.Fprintf(&b, "L%d,%s,%s,%s,%s,c%d,\"[{\"\"id\"\":\"\"s%d\"\",\"\"level\"\":%d}]\",\"[{\"\"companyId\"\":\"\"k%d\"\"%s}]\",\"{\"\"status\"\":\"\"s%d\"\",\"\"details\"\":{\"\"n%d\"\":%d}}\"\r\n",
+			(i*7)%(n/2), name, year, codes[i%5], country, i%6, i%5, i%3, i%4, start, i%2, i%3, i)
+		switch i % 17 {
+		case 8:
+			b.WriteString("L0,\"bad \"quote\",1990,,,,,,\r\n")
+		case 12:
+			b.WriteString("\r\n")
+		}
+	}
+	return b.String()
+}
+
+// TestResume: staging cancelled after every batch and resumed each time
+// stages exactly what one uninterrupted run stages.
+func TestResume(t *testing.T) {
+	content := resumeInput(60)
+	want := dump(t, stageString(t, content, Options{BatchRows: 5}))
+	if want.Counts.Rows.Rejected == 0 || want.Counts.Rows.Duplicates == 0 {
+		t.Fatalf("the input should have rejects and duplicates: %+v", want.Counts.Rows)
+	}
+
+	input := writeInput(t, content)
+	state := statePath(t, input)
+	ctx, cancel := context.WithCancel(context.Background())
+	opt := Options{BatchRows: 5, Progress: func(Progress) { cancel() }}
+	_, err := Stage(ctx, input, state, opt)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Stage cancelled: %v", err)
+	}
+	partial := dump(t, state)
+	if r := partial.Counts.Rows; r.Read != 5 || partial.Mark.Done || len(partial.Rejects)+len(partial.Nodes[Learner]) > 5 {
+		t.Fatalf("after one batch: rows %+v, mark %+v", r, partial.Mark)
+	}
+	for resumes := 1; ; resumes++ {
+		ctx, cancel = context.WithCancel(context.Background())
+		_, err := Resume(ctx, state, opt)
+		cancel()
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, context.Canceled) || resumes > 100 {
+			t.Fatalf("Resume #%d: %v", resumes, err)
+		}
+	}
+	if diff := cmp.Diff(want, dump(t, state), cmpOpts...); diff != "" {
+		t.Errorf("resumed vs. uninterrupted (-uninterrupted +resumed):\n%s", diff)
+	}
+
+	// Resuming a finished state file changes nothing.
+	c, err := Resume(context.Background(), state, Options{})
+	if err != nil {
+		t.Fatalf("Resume of a finished file: %v", err)
+	}
+	if diff := cmp.Diff(want.Counts, c); diff != "" {
+		t.Errorf("counts of a finished file (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, dump(t, state), cmpOpts...); diff != "" {
+		t.Errorf("after resuming a finished file (-want +got):\n%s", diff)
+	}
+}
+
+// TestResumeRefuses: a changed input file, or no state file.
+func TestResumeRefuses(t *testing.T) {
+	input := writeInput(t, resumeInput(30))
+	state := statePath(t, input)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if _, err := Stage(ctx, input, state, Options{BatchRows: 5, Progress: func(Progress) { cancel() }}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Stage cancelled: %v", err)
+	}
+	before := dump(t, state)
+	if err := os.WriteFile(input, []byte(resumeInput(31)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Resume(context.Background(), state, Options{}); !errors.Is(err, ErrInputChanged) {
+		t.Errorf("Resume on a changed input: %v, want ErrInputChanged", err)
+	}
+	if diff := cmp.Diff(before, dump(t, state), cmpOpts...); diff != "" {
+		t.Errorf("Resume on a changed input wrote (-before +after):\n%s", diff)
+	}
+	if err := os.Remove(input); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Resume(context.Background(), state, Options{}); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Resume without its input: %v, want ErrNotExist", err)
+	}
+	if _, err := Resume(context.Background(), state+".none", Options{}); !errors.Is(err, checkpoint.ErrNotFound) {
+		t.Errorf("Resume without a state file: %v, want ErrNotFound", err)
 	}
 }
