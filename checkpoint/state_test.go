@@ -1,0 +1,218 @@
+package checkpoint
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+func tempState(t *testing.T) string {
+	t.Helper()
+	return filepath.Join(t.TempDir(), "import.db")
+}
+
+// create makes a state file and closes it.
+func create(t *testing.T, path string) {
+	t.Helper()
+	db, err := Create(path, false)
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustOpen(t *testing.T, path string, readOnly bool) *bolt.DB {
+	t.Helper()
+	open := Open
+	if readOnly {
+		open = OpenReadOnly
+	}
+	db, err := open(path)
+	if err != nil {
+		t.Fatalf("open (read-only %v): %v", readOnly, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestCreateOpen(t *testing.T) {
+	path := tempState(t)
+	db, err := Create(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error { return WriteInput(tx, Input{Path: "in.csv", Header: []string{"sandId"}}) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	for _, readOnly := range []bool{false, true} {
+		db := mustOpen(t, path, readOnly)
+		var in Input
+		var ok bool
+		if err := db.View(func(tx *bolt.Tx) (err error) { in, ok, err = ReadInput(tx); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if !ok || in.Path != "in.csv" || len(in.Header) != 1 {
+			t.Errorf("input read back: %+v, %v", in, ok)
+		}
+		if readOnly {
+			if err := db.Update(func(tx *bolt.Tx) error { return nil }); err == nil {
+				t.Error("OpenReadOnly gave a writable file")
+			}
+		}
+		db.Close()
+	}
+
+	if _, err := Create(path, false); !errors.Is(err, ErrExists) {
+		t.Errorf("Create over an existing file: %v, want ErrExists", err)
+	}
+	if err := WriteSnapshot(path, Snapshot{PID: 1}); err != nil {
+		t.Fatal(err)
+	}
+	db, err = Create(path, true)
+	if err != nil {
+		t.Fatalf("Create with overwrite: %v", err)
+	}
+	err = db.View(func(tx *bolt.Tx) error {
+		_, ok, err := ReadInput(tx)
+		if ok {
+			return fmt.Errorf("the overwritten file still has its input record")
+		}
+		return err
+	})
+	db.Close()
+	if err != nil {
+		t.Error(err)
+	}
+	if _, err := ReadSnapshot(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the old progress snapshot survived the overwrite: %v", err)
+	}
+
+	// Overwrite replaces a file that is not a state file at all.
+	junk := filepath.Join(t.TempDir(), "junk.db")
+	if err := os.WriteFile(junk, []byte(strings.Repeat("not bbolt ", 1000)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if db, err := Create(junk, true); err != nil {
+		t.Errorf("Create over junk with overwrite: %v", err)
+	} else {
+		db.Close()
+	}
+}
+
+func TestOpenNotFound(t *testing.T) {
+	path := tempState(t)
+	for _, readOnly := range []bool{false, true} {
+		open := map[bool]func(string) (*bolt.DB, error){false: Open, true: OpenReadOnly}[readOnly]
+		if _, err := open(path); !errors.Is(err, ErrNotFound) {
+			t.Errorf("open (read-only %v) of a missing file: %v, want ErrNotFound", readOnly, err)
+		}
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("opening a missing file created it: %v", err)
+	}
+}
+
+func TestOpenVersion(t *testing.T) {
+	// A bbolt file of another program: no meta bucket.
+	other := tempState(t)
+	db, err := bolt.Open(other, 0o644, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("users")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	// A state file of another format version, and one with a broken version.
+	setVersion := func(v []byte) string {
+		path := tempState(t)
+		create(t, path)
+		db, err := bolt.Open(path, 0o644, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if err := db.Update(func(tx *bolt.Tx) error { return tx.Bucket(metaBucket).Put(keyVersion, v) }); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	for name, path := range map[string]string{
+		"another program's bbolt file": other,
+		"version 2":                    setVersion(encodeUint64(FormatVersion + 1)),
+		"version 0":                    setVersion(encodeUint64(0)),
+		"a 3-byte version":             setVersion([]byte{0, 0, 1}),
+	} {
+		for _, readOnly := range []bool{false, true} {
+			open := map[bool]func(string) (*bolt.DB, error){false: Open, true: OpenReadOnly}[readOnly]
+			if _, err := open(path); !errors.Is(err, ErrVersion) {
+				t.Errorf("%s (read-only %v): %v, want ErrVersion", name, readOnly, err)
+			}
+		}
+	}
+
+	// Not a bbolt file at all: an error, whatever it is.
+	junk := tempState(t)
+	if err := os.WriteFile(junk, []byte(strings.Repeat("x", 8192)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if db, err := Open(junk); err == nil {
+		db.Close()
+		t.Error("Open of a file that is not bbolt: no error")
+	}
+}
+
+// TestInUse: bbolt's flock is per open file description, so a second
+// bolt.Open in the same process contends like another process would.
+func TestInUse(t *testing.T) {
+	path := tempState(t)
+	create(t, path)
+	if err := WriteSnapshot(path, Snapshot{PID: 4242, Command: "stage"}); err != nil {
+		t.Fatal(err)
+	}
+	writer := mustOpen(t, path, false)
+
+	for _, readOnly := range []bool{false, true} {
+		open := map[bool]func(string) (*bolt.DB, error){false: Open, true: OpenReadOnly}[readOnly]
+		start := time.Now()
+		_, err := open(path)
+		if !errors.Is(err, ErrInUse) {
+			t.Fatalf("open (read-only %v) while another handle writes: %v, want ErrInUse", readOnly, err)
+		}
+		if waited := time.Since(start); waited < lockTimeout/2 {
+			t.Errorf("gave up after %v, before the lock timeout %v", waited, lockTimeout)
+		}
+		if !strings.Contains(err.Error(), "(pid 4242, stage)") {
+			t.Errorf("error %q does not name the holder", err)
+		}
+	}
+	if _, err := Create(path, true); !errors.Is(err, ErrInUse) {
+		t.Errorf("Create with overwrite of a file in use: %v, want ErrInUse", err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("the file in use was removed: %v", err)
+	}
+	writer.Close()
+
+	// Readers share the lock; a writer waits for them.
+	r1 := mustOpen(t, path, true)
+	r2 := mustOpen(t, path, true)
+	if _, err := Open(path); !errors.Is(err, ErrInUse) {
+		t.Errorf("Open while readers hold the file: %v, want ErrInUse", err)
+	}
+	r1.Close()
+	r2.Close()
+	mustOpen(t, path, false)
+}
