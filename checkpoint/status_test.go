@@ -59,7 +59,9 @@ func TestStatus(t *testing.T) {
 		t.Errorf("staging (-want +got):\n%s", diff)
 	}
 
-	update(t, db, func(tx *bolt.Tx) error { return WriteStageMark(tx, StageMark{Offset: 200, Line: 9, NextOrdinal: 7, Done: true}) })
+	update(t, db, func(tx *bolt.Tx) error {
+		return WriteStageMark(tx, StageMark{Offset: 200, Line: 9, NextOrdinal: 7, Done: true})
+	})
 	want.Phase = PhaseStaged
 	if diff := cmp.Diff(want, readStatus(t, db)); diff != "" {
 		t.Errorf("staged (-want +got):\n%s", diff)
@@ -87,7 +89,9 @@ func TestStatus(t *testing.T) {
 		t.Errorf("loading (-want +got):\n%s", diff)
 	}
 
-	update(t, db, func(tx *bolt.Tx) error { return WriteLoadPlan(tx, LoadPlan{Mode: "merge", RunID: "r1", Partitions: 2, Done: true}) })
+	update(t, db, func(tx *bolt.Tx) error {
+		return WriteLoadPlan(tx, LoadPlan{Mode: "merge", RunID: "r1", Partitions: 2, Done: true})
+	})
 	want.Phase = PhaseLoaded
 	if diff := cmp.Diff(want, readStatus(t, db)); diff != "" {
 		t.Errorf("loaded (-want +got):\n%s", diff)
