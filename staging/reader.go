@@ -40,6 +40,9 @@ func newCSVReader(r io.Reader, offset, line int64, fields int) *csvReader {
 func (r *csvReader) read() (record, error) {
 	fields, err := r.csv.Read()
 	if err == io.EOF {
+		// Count the blank lines encoding/csv skipped before the end, so
+		// that the resume point's line matches its offset.
+		r.lines += int64(bytes.Count(r.tap.cut(r.csv.InputOffset()), []byte{'\n'}))
 		return record{}, io.EOF
 	}
 	raw := r.tap.cut(r.csv.InputOffset())
