@@ -1,20 +1,14 @@
 package staging
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 )
 
-// The JSON columns. Objects are decoded into maps of raw members, looked
-// up by their exact name (encoding/json matches struct fields regardless of
-// case, so {"ID": ...} would pass for "id"), then each member is checked for
-// its type, so a reason can name the field.
-type jsonObject map[string]json.RawMessage
+// The JSON columns. Each is parsed with parseJSON (jsonparse.go); members
+// are looked up by their exact name, then checked for their type, so a
+// reason can name the field.
 
 func (h *Header) skills(b *rowBuilder, rec []string) error {
 	skills, err := decodeObjects(h.value(rec, colSkills), "skills")
@@ -23,15 +17,15 @@ func (h *Header) skills(b *rowBuilder, rec []string) error {
 	}
 	for i, s := range skills {
 		field := fmt.Sprintf("skills[%d]", i)
-		id, err := requiredString(s["id"], field, "id")
+		id, err := requiredString(s.get("id"), field, "id")
 		if err != nil {
 			return err
 		}
-		name, err := optionalString(s["name"], field+".name")
+		name, err := optionalString(s.get("name"), field+".name")
 		if err != nil {
 			return err
 		}
-		level, err := scalar(s["level"], field+".level")
+		level, err := scalar(s.get("level"), field+".level")
 		if err != nil {
 			return err
 		}
@@ -48,23 +42,23 @@ func (h *Header) employment(b *rowBuilder, rec []string) error {
 	}
 	for i, j := range jobs {
 		field := fmt.Sprintf("employment[%d]", i)
-		id, err := requiredString(j["companyId"], field, "companyId")
+		id, err := requiredString(j.get("companyId"), field, "companyId")
 		if err != nil {
 			return err
 		}
-		name, err := optionalString(j["companyName"], field+".companyName")
+		name, err := optionalString(j.get("companyName"), field+".companyName")
 		if err != nil {
 			return err
 		}
-		title, err := optionalString(j["title"], field+".title")
+		title, err := optionalString(j.get("title"), field+".title")
 		if err != nil {
 			return err
 		}
-		start, err := optionalDate(j["startDate"], field+".startDate")
+		start, err := optionalDate(j.get("startDate"), field+".startDate")
 		if err != nil {
 			return err
 		}
-		end, err := optionalDate(j["endDate"], field+".endDate")
+		end, err := optionalDate(j.get("endDate"), field+".endDate")
 		if err != nil {
 			return err
 		}
@@ -101,97 +95,102 @@ func (h *Header) states(b *rowBuilder, rec []string) error {
 // state decodes a state object; nil props for a null column, or [] (the
 // contract: a JSON null or [] for a whole column means nothing).
 func state(text, col string) (Props, error) {
-	if text == "" || text == "null" {
+	if text == "" {
 		return nil, nil
 	}
-	if strings.HasPrefix(text, "[") {
-		var a []json.RawMessage
-		if err := json.Unmarshal([]byte(text), &a); err != nil {
-			return nil, malformed(col, err)
-		}
-		if len(a) > 0 {
+	v, err := parseJSON(text)
+	if err != nil {
+		return nil, malformed(col, err)
+	}
+	var s jsonObject
+	switch v := v.(type) {
+	case nil:
+		return nil, nil
+	case []any:
+		if len(v) > 0 {
 			return nil, reject("%s: expected a JSON object, got array", col)
 		}
 		return nil, nil
+	case jsonObject:
+		s = v
+	default:
+		return nil, reject("%s: expected a JSON object, got %s", col, jsonKind(v))
 	}
-	s, err := decodeObject([]byte(text), col)
+	status, err := requiredString(s.get("status"), col, "status")
 	if err != nil {
 		return nil, err
 	}
-	status, err := requiredString(s["status"], col, "status")
-	if err != nil {
-		return nil, err
-	}
-	since, err := optionalDate(s["since"], col+".since")
+	since, err := optionalDate(s.get("since"), col+".since")
 	if err != nil {
 		return nil, err
 	}
 	p := Props{}.Set("status", status).Set("since", since)
-	if isNull(s["details"]) {
+	switch details := s.get("details").(type) {
+	case nil:
+		return p, nil
+	case jsonObject:
+		if p, err = flatten(p, "details", details); err != nil {
+			return nil, reject("%s.%s", col, err)
+		}
 		return p, nil
 	}
-	details, err := decodeAny(s["details"])
-	if err != nil {
-		return nil, malformed(col+".details", err)
-	}
-	obj, ok := details.(map[string]any)
-	if !ok {
-		return nil, reject("%s.details: expected a JSON object", col)
-	}
-	p, err = flatten(p, "details", obj)
-	if err != nil {
-		return nil, reject("%s.%s", col, err)
-	}
-	return p, nil
+	return nil, reject("%s.details: expected a JSON object", col)
 }
 
 // decodeObjects decodes a JSON array column of objects; null, [] and an
 // empty value all mean nothing. A null element is an object with no members.
 func decodeObjects(text, col string) ([]jsonObject, error) {
-	if text == "" || text == "null" {
+	if text == "" {
 		return nil, nil
 	}
-	if !strings.HasPrefix(text, "[") {
-		return nil, reject("%s: expected a JSON array", col)
-	}
-	var elems []json.RawMessage
-	if err := json.Unmarshal([]byte(text), &elems); err != nil {
+	v, err := parseJSON(text)
+	if err != nil {
 		return nil, malformed(col, err)
+	}
+	if v == nil {
+		return nil, nil
+	}
+	elems, ok := v.([]any)
+	if !ok {
+		return nil, reject("%s: expected a JSON array", col)
 	}
 	objs := make([]jsonObject, len(elems))
 	for i, e := range elems {
-		var err error
-		if objs[i], err = decodeObject(e, fmt.Sprintf("%s[%d]", col, i)); err != nil {
-			return nil, err
+		switch e := e.(type) {
+		case nil:
+		case jsonObject:
+			objs[i] = e
+		default:
+			return nil, reject("%s[%d]: expected a JSON object, got %s", col, i, jsonKind(e))
 		}
 	}
 	return objs, nil
 }
 
-// decodeObject decodes one JSON object (null gives an empty one).
-func decodeObject(raw []byte, field string) (jsonObject, error) {
-	var o jsonObject
-	if err := json.Unmarshal(raw, &o); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return nil, reject("%s: expected a JSON object, got %s", field, te.Value)
-		}
-		return nil, malformed(field, err)
+// jsonKind names the JSON type of a parsed value for a reason.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case bool:
+		return "bool"
+	case string:
+		return "string"
+	case jsonNumber:
+		return "number"
+	case []any:
+		return "array"
+	case jsonObject:
+		return "object"
 	}
-	return o, nil
+	return "null"
 }
 
 func malformed(col string, err error) *RowError {
 	return reject("%s: malformed JSON: %v", col, err)
 }
 
-func isNull(raw json.RawMessage) bool {
-	return len(raw) == 0 || string(raw) == "null"
-}
-
 // requiredString returns a required string field, trimmed.
-func requiredString(raw json.RawMessage, object, name string) (string, error) {
-	s, err := optionalString(raw, object+"."+name)
+func requiredString(v any, object, name string) (string, error) {
+	s, err := optionalString(v, object+"."+name)
 	if err != nil {
 		return "", err
 	}
@@ -203,19 +202,19 @@ func requiredString(raw json.RawMessage, object, name string) (string, error) {
 
 // optionalString returns a string field, trimmed, or nil for null, absent
 // or blank.
-func optionalString(raw json.RawMessage, field string) (any, error) {
-	if isNull(raw) {
+func optionalString(v any, field string) (any, error) {
+	if v == nil {
 		return nil, nil
 	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return nil, reject("%s: expected a string, got %s", field, raw)
+	s, ok := v.(string)
+	if !ok {
+		return nil, reject("%s: expected a string, got %s", field, appendJSON(nil, v))
 	}
 	return nullable(strings.TrimSpace(s)), nil
 }
 
-func optionalDate(raw json.RawMessage, field string) (any, error) {
-	s, err := optionalString(raw, field)
+func optionalDate(v any, field string) (any, error) {
+	s, err := optionalString(v, field)
 	if err != nil || s == nil {
 		return nil, err
 	}
@@ -227,49 +226,27 @@ func optionalDate(raw json.RawMessage, field string) (any, error) {
 }
 
 // scalar returns a string, number or boolean field as a property value.
-func scalar(raw json.RawMessage, field string) (any, error) {
-	if isNull(raw) {
-		return nil, nil
-	}
-	v, err := decodeAny(raw)
-	if err != nil {
-		return nil, malformed(field, err)
-	}
+func scalar(v any, field string) (any, error) {
 	switch v.(type) {
-	case []any, map[string]any:
+	case []any, jsonObject:
 		return nil, reject("%s: expected a string, number or boolean", field)
 	}
 	return property(v, field)
 }
 
-func decodeAny(raw []byte) (any, error) {
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
-		return nil, err
-	}
-	return v, nil
-}
-
 // flatten sets obj's members on p as prefix_name properties, descending
 // into nested objects.
-func flatten(p Props, prefix string, obj map[string]any) (Props, error) {
-	names := make([]string, 0, len(obj))
-	for k := range obj {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		name := prefix + "_" + k
-		if nested, ok := obj[k].(map[string]any); ok {
+func flatten(p Props, prefix string, obj jsonObject) (Props, error) {
+	for _, m := range obj.sorted() {
+		name := prefix + "_" + m.name
+		if nested, ok := m.value.(jsonObject); ok {
 			var err error
 			if p, err = flatten(p, name, nested); err != nil {
 				return nil, err
 			}
 			continue
 		}
-		v, err := property(obj[k], name)
+		v, err := property(m.value, name)
 		if err != nil {
 			return nil, err
 		}
@@ -290,20 +267,20 @@ func property(v any, field string) (any, error) {
 		return nullable(strings.TrimSpace(v)), nil
 	case bool:
 		return v, nil
-	case json.Number:
+	case jsonNumber:
 		return number(v, field)
 	case []any:
 		return list(v), nil
-	case map[string]any:
+	case jsonObject:
 		return compactJSON(v), nil
 	}
 	return nil, reject("%s: unexpected JSON value", field)
 }
 
 // number is an integer when written without fraction or exponent.
-func number(n json.Number, field string) (any, error) {
-	s := n.String()
-	if strings.ContainsAny(s, ".eE") {
+func number(n jsonNumber, field string) (any, error) {
+	s := string(n)
+	if n.isFloat() {
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {
 			return nil, reject("%s: number %s is out of range", field, s)
@@ -328,23 +305,23 @@ func list(a []any) any {
 		return listOf(a, func(v any) (string, bool) { s, ok := v.(string); return s, ok })
 	case bool:
 		return listOf(a, func(v any) (bool, bool) { b, ok := v.(bool); return b, ok })
-	case json.Number:
-		if strings.ContainsAny(first.String(), ".eE") {
+	case jsonNumber:
+		if first.isFloat() {
 			return listOf(a, func(v any) (float64, bool) {
-				n, ok := v.(json.Number)
-				if !ok || !strings.ContainsAny(n.String(), ".eE") {
+				n, ok := v.(jsonNumber)
+				if !ok || !n.isFloat() {
 					return 0, false
 				}
-				f, err := n.Float64()
+				f, err := strconv.ParseFloat(string(n), 64)
 				return f, err == nil
 			})
 		}
 		return listOf(a, func(v any) (int64, bool) {
-			n, ok := v.(json.Number)
-			if !ok || strings.ContainsAny(n.String(), ".eE") {
+			n, ok := v.(jsonNumber)
+			if !ok || n.isFloat() {
 				return 0, false
 			}
-			i, err := n.Int64()
+			i, err := strconv.ParseInt(string(n), 10, 64)
 			return i, err == nil
 		})
 	}
@@ -364,13 +341,5 @@ func listOf[T any](a []any, conv func(any) (T, bool)) any {
 }
 
 // compactJSON renders v with no insignificant whitespace and object keys
-// sorted (encoding/json sorts map keys; json.Number keeps its text).
-func compactJSON(v any) string {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return ""
-	}
-	return strings.TrimSuffix(buf.String(), "\n")
-}
+// sorted.
+func compactJSON(v any) string { return string(appendJSON(nil, v)) }
