@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/learnergraph/importer/checkpoint"
 )
@@ -125,7 +126,7 @@ func TestStageRejects(t *testing.T) {
 			{9, "L6", `birthYear: "nineteen" is not an integer`, "L6,\"multi\nline\nname\",nineteen,,,,,,"},
 			{12, "L7", `residenceCountryCode: "USA" is not a two-letter country code`, "L7,,,USA,,,,,"},
 			{13, "L8", `enrollmentDate: "2024-02-30" is not a date (YYYY-MM-DD)`, "L8,,,,p1,2024-02-30,,,"},
-			{14, "L9", "skills: malformed JSON: offset 11: unexpected end of input", `L9,,,,,,"[{""id"":""go""",,`},
+			{14, "L9", "skills: malformed JSON: unexpected end of JSON input", `L9,,,,,,"[{""id"":""go""",,`},
 			{15, "L10", `skills[0]: missing required field "id"`, `L10,,,,,,"[{""name"":""Go""}]",,`},
 			{16, "L11", `employment[0].startDate: "2020/01/01" is not a date (YYYY-MM-DD)`, `L11,,,,,,,"[{""companyId"":""a"",""startDate"":""2020/01/01""}]",`},
 			{17, "L12", `learningState: missing required field "status"`, `L12,,,,,,,,"{""since"":""2024-01-01""}"`},
@@ -138,6 +139,76 @@ func TestStageRejects(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got, cmpOpts...); diff != "" {
 		t.Errorf("dump (-want +got):\n%s", diff)
+	}
+}
+
+// TestStageLines: a reject's line is where its record starts, after
+// multi-line records, bad quoting across lines and blank lines.
+func TestStageLines(t *testing.T) {
+	got := dump(t, stageString(t, "sandId,birthYear\n\"L1\nx\",1800\nL2,\"19\n90\"\nL3,\"1990\"x\n\"L4\",1990\n"+
+		"L5,\"1990\n\"x,\n\n\nL6,1\n\"L7\",\"\n\n\"\nL8,\"\"\"\n", Options{BatchRows: 2}))
+	want := []Reject{
+		{2, "L1\nx", "birthYear: 1800 is outside 1900–2100", "\"L1\nx\",1800"},
+		{4, "L2", `birthYear: "19\n90" is not an integer`, "L2,\"19\n90\""},
+		{6, "L3", `bad quoting: extraneous or missing " in a quoted field (line 6, column 9)`, `L3,"1990"x`},
+		{8, "L5", `bad quoting: extraneous or missing " in a quoted field (line 9, column 1)`, "L5,\"1990\n\"x,"},
+		{12, "L6", "birthYear: 1 is outside 1900–2100", "L6,1"},
+		{16, "L8", `bad quoting: extraneous or missing " in a quoted field (line 16, column 8)`, `L8,"""`},
+	}
+	if diff := cmp.Diff(want, got.Rejects); diff != "" {
+		t.Errorf("rejects (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(checkpoint.Rows{Read: 8, Staged: 2, Rejected: 6}, got.Counts.Rows); diff != "" {
+		t.Errorf("rows (-want +got):\n%s", diff)
+	}
+}
+
+// TestStageLarge: a file of several MiB, so raw records are cut across
+// the reader's buffer compaction, with rejects spread through it.
+func TestStageLarge(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("sandId,fullName,birthYear\n")
+	var want []Reject
+	line := int64(2)
+	for i := range 15000 {
+		rec := fmt.Sprintf("L%d,%s,%d", i, strings.Repeat("n", 80+i%37), 1950+i%50)
+		switch {
+		case i%997 == 0:
+			rec = fmt.Sprintf("L%d,\"%s\n%d\",1800", i, strings.Repeat("m", i%300), i)
+			want = append(want, Reject{line, fmt.Sprint("L", i), "birthYear: 1800 is outside 1900–2100", rec})
+		case i%1499 == 0:
+			rec = fmt.Sprintf("L%d,\"two\nlines\",2000", i)
+		}
+		b.WriteString(rec + "\n")
+		line += int64(strings.Count(rec, "\n")) + 1
+	}
+	state := stageString(t, b.String(), Options{BatchRows: 4000})
+	got := dump(t, state)
+	if diff := cmp.Diff(want, got.Rejects); diff != "" {
+		t.Errorf("rejects (-want +got):\n%s", diff)
+	}
+	rows := checkpoint.Rows{Read: 15000, Staged: 15000 - int64(len(want)), Rejected: int64(len(want))}
+	if diff := cmp.Diff(rows, got.Counts.Rows); diff != "" || got.Mark.Line != line || len(got.Nodes[Learner]) != int(rows.Staged) {
+		t.Errorf("mark %+v, %d learners; rows (-want +got):\n%s", got.Mark, len(got.Nodes[Learner]), diff)
+	}
+
+	// ReadRejects stops at its limit and at the first error of fn.
+	db, err := checkpoint.OpenReadOnly(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var lines []int64
+	if err := db.View(func(tx *bolt.Tx) error {
+		return ReadRejects(tx, 3, func(r Reject) error { lines = append(lines, r.Line); return nil })
+	}); err != nil || !cmp.Equal(lines, []int64{want[0].Line, want[1].Line, want[2].Line}) {
+		t.Errorf("ReadRejects with limit 3: %v, lines %v", err, lines)
+	}
+	stop := errors.New("stop")
+	if err := db.View(func(tx *bolt.Tx) error {
+		return ReadRejects(tx, 0, func(Reject) error { return stop })
+	}); !errors.Is(err, stop) {
+		t.Errorf("ReadRejects whose fn fails: %v", err)
 	}
 }
 
