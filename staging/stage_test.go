@@ -126,7 +126,7 @@ func TestStageRejects(t *testing.T) {
 			{9, "L6", `birthYear: "nineteen" is not an integer`, "L6,\"multi\nline\nname\",nineteen,,,,,,"},
 			{12, "L7", `residenceCountryCode: "USA" is not a two-letter country code`, "L7,,,USA,,,,,"},
 			{13, "L8", `enrollmentDate: "2024-02-30" is not a date (YYYY-MM-DD)`, "L8,,,,p1,2024-02-30,,,"},
-			{14, "L9", "skills: malformed JSON: unexpected end of JSON input", `L9,,,,,,"[{""id"":""go""",,`},
+			{14, "L9", "skills: malformed JSON: offset 11: unexpected end of input", `L9,,,,,,"[{""id"":""go""",,`},
 			{15, "L10", `skills[0]: missing required field "id"`, `L10,,,,,,"[{""name"":""Go""}]",,`},
 			{16, "L11", `employment[0].startDate: "2020/01/01" is not a date (YYYY-MM-DD)`, `L11,,,,,,,"[{""companyId"":""a"",""startDate"":""2020/01/01""}]",`},
 			{17, "L12", `learningState: missing required field "status"`, `L12,,,,,,,,"{""since"":""2024-01-01""}"`},
