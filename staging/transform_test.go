@@ -129,10 +129,11 @@ func TestTransformAllColumns(t *testing.T) {
 func TestTransformRows(t *testing.T) {
 	h := parseHeader(t, fullHeader)
 	tests := []struct {
-		name   string
-		values map[string]string
-		nodes  []Node // after the Learner node {sandId: L1}
-		rels   []Rel
+		name    string
+		values  map[string]string
+		learner Props  // more properties of the Learner node {sandId: L1}
+		nodes   []Node // after the Learner node
+		rels    []Rel
 	}{{
 		name:   "blank and whitespace values are null",
 		values: map[string]string{"fullName": "   ", "gender": "\t", "birthYear": " ", "residenceCountryCode": " ", "cityId": "  ", "skills": " ", "programId": " ", "employment": "", "learningState": "  "},
@@ -143,6 +144,23 @@ func TestTransformRows(t *testing.T) {
 		name: "names, cohort and date without their id are ignored",
 		values: map[string]string{"residenceCountryName": "France", "originCountryName": "Germany", "cityName": "Paris",
 			"programName": "Data", "cohort": "A", "enrollmentDate": "2024-01-01"},
+	}, {
+		name:   "a bad date or name without its id is not looked at",
+		values: map[string]string{"enrollmentDate": "31/12/2024", "cohort": "A", "residenceCountryName": "Nowhere"},
+	}, {
+		name:    "birthYear: a sign and leading zeros are still an integer",
+		values:  map[string]string{"birthYear": "+01990"},
+		learner: props("birthYear", int64(1990)),
+	}, {
+		name:   "a member twice in a JSON object: the last one counts",
+		values: map[string]string{"skills": `[{"id":"a","id":"b","level":1,"level":null}]`},
+		nodes:  []Node{{Skill, "b", props("id", "b")}},
+		rels:   []Rel{{HasSkill, "L1", "b", nil}},
+	}, {
+		name:   "flattened names that collide: the member sorted last wins",
+		values: map[string]string{"learningState": `{"status":"s","details":{"k_l":2,"k":{"l":1}}}`},
+		nodes:  []Node{{LearningState, "L1", props("learnerId", "L1", "status", "s", "details_k_l", int64(2))}},
+		rels:   []Rel{{HasLearningState, "L1", "L1", nil}},
 	}, {
 		name:   "residence comes before origin: the origin's name is the later value",
 		values: map[string]string{"residenceCountryCode": "fr", "residenceCountryName": "France", "originCountryCode": "FR", "originCountryName": "République française"},
@@ -219,7 +237,8 @@ func TestTransformRows(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := Row{SandID: "L1", Nodes: append([]Node{{Learner, "L1", props("sandId", "L1")}}, tt.nodes...), Rels: tt.rels}
+			learner := Node{Learner, "L1", props("sandId", "L1").Merge(tt.learner)}
+			want := Row{SandID: "L1", Nodes: append([]Node{learner}, tt.nodes...), Rels: tt.rels}
 			if diff := cmp.Diff(want, row, cmpOpts...); diff != "" {
 				t.Errorf("row (-want +got):\n%s", diff)
 			}
