@@ -341,7 +341,10 @@ func (l *loader) commit(ctx context.Context, s neo4j.SessionWithContext, p parti
 		out, err = commitBatch(tctx, s, l.plan.RunID, p, bt, l.st)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return out, batchError(p, err)
+	}
+	return out, nil
 }
 
 // saveMark records a partition's position in the state file: a cache of

@@ -43,7 +43,7 @@ func newRetrier(budget time.Duration, logf func(string, ...any), st *stats) *ret
 	return &retrier{budget: budget, logf: logf, stats: st, sleep: sleepCtx}
 }
 
-// do runs op; what names it in log lines and errors.
+// do runs op; what names it in log lines.
 func (r *retrier) do(ctx context.Context, what string, op func() error) error {
 	start := time.Now()
 	for attempt := 1; ; attempt++ {
@@ -54,8 +54,8 @@ func (r *retrier) do(ctx context.Context, what string, op func() error) error {
 		r.stats.observe(err)
 		elapsed := time.Since(start)
 		if elapsed >= r.budget {
-			return fmt.Errorf("%s: %w after %d attempts in %s: %v (the resume point is intact: run `importer resume` once Neo4j is healthy)",
-				what, ErrGaveUp, attempt, elapsed.Round(time.Second), err)
+			return fmt.Errorf("%w after %d attempts in %s: %v (the resume point is intact: run `importer resume` once Neo4j is healthy)",
+				ErrGaveUp, attempt, elapsed.Round(time.Second), err)
 		}
 		d := backoff(attempt)
 		r.logf("%s: %s; retrying in %s (attempt %d)", what, shortError(err), d.Round(time.Millisecond), attempt+1)

@@ -68,10 +68,7 @@ func commitBatch(ctx context.Context, s neo4j.SessionWithContext, run string, p 
 		out = o
 		return nil, err
 	})
-	if err != nil {
-		return outcome{}, batchError(p, err)
-	}
-	return out, nil
+	return out, err
 }
 
 func writeBatch(ctx context.Context, tx neo4j.ManagedTransaction, run string, p partition, bt batch) (outcome, error) {
@@ -153,7 +150,8 @@ func runStatement(ctx context.Context, tx neo4j.ManagedTransaction, s statement)
 	return nil
 }
 
-// batchError adds the partition and, for errors the user can act on, a hint.
+// batchError adds the partition and, for errors the user can act on, a
+// hint.
 func batchError(p partition, err error) error {
 	var dbErr *neo4j.Neo4jError
 	if errors.As(err, &dbErr) && dbErr.Code == codeConstraintValidation {
