@@ -57,6 +57,9 @@ func (p Props) Set(name string, v any) Props {
 		p[i].Value = v
 		return p
 	}
+	if cap(p) == 0 {
+		p = make(Props, 0, 4) // most entities have a few properties
+	}
 	p = append(p, Prop{})
 	copy(p[i+1:], p[i:])
 	p[i] = Prop{Name: name, Value: v}

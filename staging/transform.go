@@ -42,7 +42,7 @@ func (h *Header) Transform(rec []string) (Row, error) {
 	if sandID == "" {
 		return Row{}, reject("missing sandId")
 	}
-	b := &rowBuilder{row: Row{SandID: sandID}}
+	b := &rowBuilder{row: Row{SandID: sandID, Nodes: make([]Node, 0, 12), Rels: make([]Rel, 0, 16)}}
 	steps := []func(*Header, *rowBuilder, []string) error{
 		(*Header).learner, (*Header).countries, (*Header).city, (*Header).skills,
 		(*Header).program, (*Header).employment, (*Header).states,

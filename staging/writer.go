@@ -28,7 +28,7 @@ func commit(db *bolt.DB, b batch) (checkpoint.Counts, error) {
 				return err
 			}
 		}
-		if err := w.flushShared(); err != nil {
+		if err := w.flushShared(b.shared); err != nil {
 			return err
 		}
 		w.mark.Offset, w.mark.Line, w.mark.Done = b.next.Offset, b.next.Line, b.next.Done
@@ -55,16 +55,10 @@ type txWriter struct {
 	index   *bolt.Bucket
 	rejects *bolt.Bucket
 	buckets map[string]*bolt.Bucket // by label or type
-	shared  map[string]map[string]sharedEntity
-}
-
-type sharedEntity struct {
-	start, end string // relationships only
-	props      Props
 }
 
 func newTxWriter(tx *bolt.Tx) (*txWriter, error) {
-	w := &txWriter{tx: tx, buckets: map[string]*bolt.Bucket{}, shared: map[string]map[string]sharedEntity{}}
+	w := &txWriter{tx: tx, buckets: map[string]*bolt.Bucket{}}
 	var err error
 	if w.counts, err = checkpoint.ReadCounts(tx); err != nil {
 		return nil, err
@@ -100,38 +94,20 @@ func (w *txWriter) reject(r Reject) error {
 	return w.rejects.Put(ordinalKey(uint64(r.Line)), encodeReject(r))
 }
 
-// row stages one accepted row.
-func (w *txWriter) row(row Row) error {
+// row stages one accepted row's per-learner entities.
+func (w *txWriter) row(row learnerRow) error {
 	w.counts.Rows.Read++
 	w.counts.Rows.Staged++
-	ord, isNew, err := w.ordinal(row.SandID)
+	ord, isNew, err := w.ordinal(row.sandID)
 	if err != nil {
 		return err
 	}
 	if !isNew {
 		w.counts.Rows.Duplicates++
 	}
-	ordKey := ordinalKey(ord)
-	for _, n := range row.Nodes {
-		spec, _ := NodeSpecOf(n.Label)
-		if !spec.PerLearner {
-			w.addShared(n.Label, n.Key, sharedEntity{props: n.Props})
-			continue
-		}
-		if err := w.put(n.Label, ordKey, isNew, n.Props, encodeNode); err != nil {
-			return err
-		}
-	}
-	for _, r := range row.Rels {
-		spec, _ := RelSpecOf(r.Type)
-		if !spec.PerLearner() {
-			key := relKey(spec, []byte(r.Start), r.End, r.Props)
-			w.addShared(r.Type, string(key), sharedEntity{start: r.Start, end: r.End, props: r.Props})
-			continue
-		}
-		key := relKey(spec, ordKey, r.End, r.Props)
-		enc := func(p Props) []byte { return encodeRel(r.Start, r.End, p) }
-		if err := w.put(r.Type, key, isNew, r.Props, enc); err != nil {
+	for _, e := range row.entries {
+		key := append(ordinalKey(ord), e.suffix...)
+		if err := w.put(e, key, isNew); err != nil {
 			return err
 		}
 	}
@@ -154,36 +130,25 @@ func (w *txWriter) ordinal(sandID string) (ord uint64, isNew bool, err error) {
 
 // put writes a per-learner entity, merging it into what an earlier row of
 // the same learner staged. A new learner has nothing to merge with.
-func (w *txWriter) put(name string, key []byte, isNew bool, p Props, enc func(Props) []byte) error {
-	b := w.buckets[name]
+func (w *txWriter) put(e learnerEntry, key []byte, isNew bool) error {
+	b := w.buckets[e.name]
 	if !isNew {
 		if old := b.Get(key); old != nil {
-			merged, err := decodeProps(name, old)
+			merged, err := decodeProps(e.name, old)
 			if err != nil {
-				return fmt.Errorf("merge %s: %w", name, err)
+				return fmt.Errorf("merge %s: %w", e.name, err)
 			}
-			return b.Put(key, enc(merged.Merge(p)))
+			return b.Put(key, e.encode(merged.Merge(e.props)))
 		}
 	}
-	w.count(name)
-	return b.Put(key, enc(p))
+	w.count(e.name)
+	return b.Put(key, e.value)
 }
 
-func (w *txWriter) addShared(name, key string, e sharedEntity) {
-	m := w.shared[name]
-	if m == nil {
-		m = map[string]sharedEntity{}
-		w.shared[name] = m
-	}
-	if old, ok := m[key]; ok {
-		e.props = old.props.Merge(e.props)
-	}
-	m[key] = e
-}
-
-// flushShared merges the batch's shared entities into their buckets.
-func (w *txWriter) flushShared() error {
-	for name, m := range w.shared {
+// flushShared merges the batch's shared entities into their buckets, in
+// key order.
+func (w *txWriter) flushShared(shared map[string]map[string]sharedEntity) error {
+	for name, m := range shared {
 		keys := make([]string, 0, len(m))
 		for k := range m {
 			keys = append(keys, k)
