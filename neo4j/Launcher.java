@@ -1,0 +1,125 @@
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.connectors.HttpConnector;
+import org.neo4j.configuration.connectors.HttpsConnector;
+import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Transaction;
+import org.neo4j.logging.log4j.Log4jLogProvider;
+
+/**
+ * Runs a local Neo4j 5.26 Community, embedded, with a Bolt connector, for
+ * development and CI. Started by neo4j/neo4j.sh as
+ * {@code java -Xmx4g -cp <classpath> neo4j/Launcher.java} (source-file mode).
+ *
+ * <p>Environment: NEO4J_HOME_DIR (default .neo4j; data goes to
+ * NEO4J_HOME_DIR/data), NEO4J_PORT (default 7687), NEO4J_PASSWORD (default
+ * importer-local), NEO4J_PAGECACHE_MB (default 4096), NEO4J_TX_MEMORY_MB
+ * (default 3072).
+ *
+ * <p>Memory, sized for a 2-core 24 GiB machine shared with the importer, its
+ * bbolt staging file and Go tests: heap 4 GiB (-Xmx4g, set by neo4j.sh); page
+ * cache 4 GiB, meant to keep the whole store of a benchmark-sized import
+ * cached; a 3 GiB global cap on transaction memory (transaction state lives on
+ * the heap), so a runaway UNWIND batch fails with a memory-limit error instead
+ * of exhausting the heap. About 8.5 GiB in all, leaving ~15 GiB for the rest.
+ */
+public final class Launcher {
+    private static final long MIB = 1024L * 1024L;
+
+    public static void main(String[] args) throws Exception {
+        try {
+            start();
+        } catch (Throwable t) {
+            // Neo4j's threads would keep the JVM alive half-started: exit, so
+            // neo4j.sh sees the failure at once. The hook shuts Neo4j down.
+            log("startup failed: " + t);
+            t.printStackTrace(System.out);
+            System.exit(1);
+        }
+        Thread.currentThread().join(); // run until SIGTERM; the hook shuts down
+    }
+
+    private static void start() throws Exception {
+        Path home = Path.of(env("NEO4J_HOME_DIR", ".neo4j")).toAbsolutePath();
+        int port = Integer.parseInt(env("NEO4J_PORT", "7687"));
+        String password = env("NEO4J_PASSWORD", "importer-local");
+        long pageCache = Long.parseLong(env("NEO4J_PAGECACHE_MB", "4096")) * MIB;
+        long txMemory = Long.parseLong(env("NEO4J_TX_MEMORY_MB", "3072")) * MIB;
+        Files.createDirectories(home);
+
+        // The user log (startup, shutdown, errors) goes to stdout, which
+        // neo4j.sh sends to .neo4j/neo4j.log; the debug log is .neo4j/logs/debug.log.
+        SocketAddress bolt = new SocketAddress("127.0.0.1", port);
+        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+                .setUserLogProvider(new Log4jLogProvider(System.out))
+                .setConfig(GraphDatabaseSettings.auth_enabled, true)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, pageCache)
+                .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, txMemory)
+                .setConfig(GraphDatabaseSettings.udc_enabled, false)
+                .setConfig(BoltConnector.enabled, true)
+                .setConfig(BoltConnector.listen_address, bolt)
+                .setConfig(BoltConnector.advertised_address, bolt)
+                .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
+                .setConfig(HttpConnector.enabled, false)
+                .setConfig(HttpsConnector.enabled, false)
+                .build();
+        // The pid file lets neo4j/neo4j.sh find this process however it was started.
+        Path pidFile = home.resolve("neo4j.pid");
+        String pid = Long.toString(ProcessHandle.current().pid());
+        Files.writeString(pidFile, pid + "\n");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log("stopping");
+            dbms.shutdown();
+            try {
+                if (Files.readString(pidFile).trim().equals(pid)) {
+                    Files.delete(pidFile);
+                }
+            } catch (Exception e) {
+                // gone already, or replaced by a newer launcher: leave it
+            }
+            log("stopped");
+        }, "neo4j-shutdown"));
+
+        setPassword(dbms.database("system"), password);
+        log("ready: bolt://127.0.0.1:" + port + " user neo4j, page cache "
+                + pageCache / MIB + " MiB, transaction memory " + txMemory / MIB
+                + " MiB, max heap " + Runtime.getRuntime().maxMemory() / MIB + " MiB, home " + home);
+    }
+
+    /**
+     * Sets the neo4j user's password on every start, so NEO4J_PASSWORD always
+     * wins. Neo4j refuses to "change" a password to the one it already has;
+     * that case is fine.
+     */
+    private static void setPassword(GraphDatabaseService system, String password) {
+        try (Transaction tx = system.beginTx()) {
+            tx.execute("ALTER USER neo4j SET PASSWORD $p CHANGE NOT REQUIRED", Map.of("p", password));
+            tx.commit();
+        } catch (RuntimeException e) {
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                String msg = c.getMessage();
+                if (msg != null && msg.contains("Old password and new password cannot be the same")) {
+                    return;
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isEmpty() ? fallback : v;
+    }
+
+    private static void log(String msg) {
+        System.out.println("[launcher] " + msg);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,67 @@
+// Command neo4j-ping exits 0 when Neo4j answers `RETURN 1` over Bolt, 2 when
+// Neo4j answers but rejects the credentials, and 1 when it cannot be reached
+// (the reason goes to stderr). neo4j/neo4j.sh uses it to wait for the local
+// Neo4j to be ready.
+//
+// Environment: NEO4J_URI (default neo4j://127.0.0.1:$NEO4J_PORT, port 7687),
+// NEO4J_USERNAME (default neo4j), NEO4J_PASSWORD (default importer-local).
+//
+// It is its own Go module so that bringing Neo4j up never depends on the
+// importer module compiling.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+func main() {
+	if err := ping(); err != nil {
+		fmt.Fprintln(os.Stderr, "neo4j-ping:", err)
+		var ne *neo4j.Neo4jError
+		if errors.As(err, &ne) && strings.HasPrefix(ne.Code, "Neo.ClientError.Security.") {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+func ping() error {
+	uri := env("NEO4J_URI", "neo4j://127.0.0.1:"+env("NEO4J_PORT", "7687"))
+	auth := neo4j.BasicAuth(env("NEO4J_USERNAME", "neo4j"), env("NEO4J_PASSWORD", "importer-local"), "")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	driver, err := neo4j.NewDriverWithContext(uri, auth)
+	if err != nil {
+		return err
+	}
+	defer driver.Close(ctx)
+	// One auto-commit query, not ExecuteQuery: the caller does the retrying.
+	session := driver.NewSession(ctx, neo4j.SessionConfig{})
+	defer session.Close(ctx)
+	res, err := session.Run(ctx, "RETURN 1 AS one", nil)
+	if err != nil {
+		return err
+	}
+	rec, err := res.Single(ctx)
+	if err != nil {
+		return err
+	}
+	if one, _ := rec.Get("one"); one != int64(1) {
+		return fmt.Errorf("RETURN 1 gave %v", one)
+	}
+	return nil
+}
+
+func env(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}
