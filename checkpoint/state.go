@@ -30,10 +30,14 @@ const lockTimeout = 300 * time.Millisecond
 
 var metaBucket = []byte("meta")
 
-// Create creates a new, empty state file at path. An existing file is an
-// error unless overwrite is set, and even then one that another process
-// holds is left alone (ErrInUse).
-func Create(path string, overwrite bool) (*bolt.DB, error) {
+// Create creates a new state file at path and runs init, if given, in its
+// first transaction. An existing file is an error unless overwrite is set,
+// and even then one that another process holds is left alone (ErrInUse).
+//
+// The file is built under a temporary name and renamed into place once
+// initialised, so a crash during Create never leaves a half-made state
+// file at path.
+func Create(path string, overwrite bool, init ...func(*bolt.Tx) error) (*bolt.DB, error) {
 	if _, err := os.Stat(path); err == nil {
 		if !overwrite {
 			return nil, fmt.Errorf("create %s: %w", path, ErrExists)
@@ -42,23 +46,47 @@ func Create(path string, overwrite bool) (*bolt.DB, error) {
 			return nil, err
 		}
 	}
+	tmp := path + creatingSuffix
+	os.Remove(tmp) // left by a crash during an earlier Create
+	if err := initFile(tmp, init); err != nil {
+		os.Remove(tmp)
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	return openBolt(path, false)
+}
+
+const creatingSuffix = ".creating"
+
+// initFile creates a bbolt file with the meta bucket and runs init in the
+// same transaction.
+func initFile(path string, init []func(*bolt.Tx) error) error {
 	db, err := openBolt(path, false)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucket(metaBucket)
 		if err != nil {
 			return err
 		}
-		return b.Put(keyVersion, encodeUint64(FormatVersion))
+		if err := b.Put(keyVersion, encodeUint64(FormatVersion)); err != nil {
+			return err
+		}
+		for _, fn := range init {
+			if err := fn(tx); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
-	if err != nil {
-		db.Close()
-		os.Remove(path)
-		return nil, fmt.Errorf("create %s: %w", path, err)
+	if cerr := db.Close(); err == nil {
+		err = cerr
 	}
-	return db, nil
+	return err
 }
 
 // remove deletes an existing state file after making sure no other process

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -47,6 +48,10 @@ type Progress struct {
 // it. Problems with the input or the state file (missing file, no sandId
 // column, state file in use) are reported before anything is written.
 func Stage(ctx context.Context, input, state string, opt Options) (checkpoint.Counts, error) {
+	input, err := filepath.Abs(input) // resume may run from another directory
+	if err != nil {
+		return checkpoint.Counts{}, fmt.Errorf("open input: %w", err)
+	}
 	f, err := os.Open(input)
 	if err != nil {
 		return checkpoint.Counts{}, fmt.Errorf("open input: %w", err)
@@ -61,12 +66,7 @@ func Stage(ctx context.Context, input, state string, opt Options) (checkpoint.Co
 	if err != nil {
 		return checkpoint.Counts{}, err
 	}
-	db, err := checkpoint.Create(state, opt.Overwrite)
-	if err != nil {
-		return checkpoint.Counts{}, err
-	}
-	defer db.Close()
-	err = db.Update(func(tx *bolt.Tx) error {
+	db, err := checkpoint.Create(state, opt.Overwrite, func(tx *bolt.Tx) error {
 		if err := createBuckets(tx); err != nil {
 			return err
 		}
@@ -79,8 +79,9 @@ func Stage(ctx context.Context, input, state string, opt Options) (checkpoint.Co
 		return checkpoint.WriteCounts(tx, checkpoint.NewCounts(Labels(), Types()))
 	})
 	if err != nil {
-		return checkpoint.Counts{}, fmt.Errorf("initialise state file: %w", err)
+		return checkpoint.Counts{}, err
 	}
+	defer db.Close()
 	return run(ctx, db, state, f, header, mark, opt)
 }
 
