@@ -1,0 +1,96 @@
+package graphwritetest
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// Driver connects to the test Neo4j described by NEO4J_URI (default
+// neo4j://127.0.0.1:7687), NEO4J_USERNAME (neo4j), NEO4J_PASSWORD
+// (importer-local) and NEO4J_DATABASE (neo4j), and returns the driver and
+// the database name. The driver is closed when the test ends.
+//
+// If Neo4j cannot be reached the test is skipped with the reason, unless CI
+// is "true": in CI a missing Neo4j is a failure. A Neo4j that answers but
+// rejects the credentials always fails the test: that is a setup error, not
+// a missing service.
+func Driver(t testing.TB) (neo4j.DriverWithContext, string) {
+	t.Helper()
+	uri := env("NEO4J_URI", "neo4j://127.0.0.1:7687")
+	auth := neo4j.BasicAuth(env("NEO4J_USERNAME", "neo4j"), env("NEO4J_PASSWORD", "importer-local"), "")
+	database := env("NEO4J_DATABASE", "neo4j")
+
+	driver, err := neo4j.NewDriverWithContext(uri, auth)
+	if err != nil {
+		t.Fatalf("neo4j driver for %s: %v", uri, err)
+	}
+	err = verify(driver)
+	switch {
+	case err == nil:
+	case isSecurity(err):
+		driver.Close(context.Background())
+		t.Fatalf("neo4j at %s rejects the credentials (NEO4J_USERNAME, NEO4J_PASSWORD): %v", uri, err)
+	case os.Getenv("CI") == "true":
+		driver.Close(context.Background())
+		t.Fatalf("neo4j at %s is required under CI=true: %v", uri, err)
+	default:
+		driver.Close(context.Background())
+		t.Skipf("no neo4j at %s (make neo4j-up): %v", uri, err)
+	}
+	t.Cleanup(func() { driver.Close(context.Background()) })
+	return driver, database
+}
+
+// verify checks that the server answers and accepts the credentials. It
+// waits out Neo4j's login rate limit, which another client's wrong password
+// can trigger for a few seconds.
+func verify(driver neo4j.DriverWithContext) error {
+	var err error
+	for range 5 {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err = driver.VerifyConnectivity(ctx)
+		cancel()
+		if err == nil || !strings.Contains(err.Error(), "AuthenticationRateLimit") {
+			return err
+		}
+		time.Sleep(3 * time.Second)
+	}
+	return err
+}
+
+func isSecurity(err error) bool {
+	var ne *neo4j.Neo4jError
+	return errors.As(err, &ne) && strings.HasPrefix(ne.Code, "Neo.ClientError.Security.")
+}
+
+// Lock serializes the tests that write the shared test database across test
+// binaries (`go test ./...` runs packages in parallel): it holds an exclusive
+// lock on $TMPDIR/importer-neo4j-tests.lock until the test ends. The
+// graphwrite tests take the same lock.
+func Lock(t testing.TB) {
+	t.Helper()
+	f, err := os.OpenFile(filepath.Join(os.TempDir(), "importer-neo4j-tests.lock"), os.O_CREATE|os.O_RDWR, 0o666)
+	if err != nil {
+		t.Fatalf("lock test database: %v", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		t.Fatalf("lock test database: %v", err)
+	}
+	t.Cleanup(func() { f.Close() }) // closing releases the lock
+}
+
+func env(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}

@@ -1,0 +1,52 @@
+package graphwritetest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// TestDriverRoundTrip proves that the local Neo4j (neo4j/Launcher.java) and
+// the Go driver talk: a node written over Bolt is read back, then deleted.
+func TestDriverRoundTrip(t *testing.T) {
+	driver, database := Driver(t)
+	Lock(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel) // registered first, so it runs after the cleanup below
+	run := func(query string, params map[string]any) []*neo4j.Record {
+		t.Helper()
+		res, err := neo4j.ExecuteQuery(ctx, driver, query, params,
+			neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(database))
+		if err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		return res.Records
+	}
+
+	marker := fmt.Sprintf("graphwritetest-%d", time.Now().UnixNano())
+	want := map[string]any{"marker": marker, "n": int64(42), "tags": []any{"a", "b"}, "ok": true}
+	run(`CREATE (p:GraphwritetestProbe) SET p = $props`, map[string]any{"props": want})
+	t.Cleanup(func() {
+		// Leave nothing behind, even when a check below failed.
+		run(`MATCH (p:GraphwritetestProbe {marker: $m}) DELETE p`, map[string]any{"m": marker})
+	})
+
+	recs := run(`MATCH (p:GraphwritetestProbe {marker: $m}) RETURN properties(p) AS props`, map[string]any{"m": marker})
+	if len(recs) != 1 {
+		t.Fatalf("read back %d nodes with marker %s, want 1", len(recs), marker)
+	}
+	got, _ := recs[0].Get("props")
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("node read back differs (-want +got):\n%s", diff)
+	}
+
+	run(`MATCH (p:GraphwritetestProbe {marker: $m}) DELETE p`, map[string]any{"m": marker})
+	recs = run(`MATCH (p:GraphwritetestProbe {marker: $m}) RETURN count(p) AS n`, map[string]any{"m": marker})
+	if n, _ := recs[0].Get("n"); n != int64(0) {
+		t.Errorf("after delete, %v nodes with marker %s remain", n, marker)
+	}
+}
