@@ -2,24 +2,70 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
+	"fmt"
 
 	"github.com/peterbourgon/ff/v3"
 	"github.com/peterbourgon/ff/v3/ffcli"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/learnergraph/importer/checkpoint"
+	"github.com/learnergraph/importer/staging"
 )
 
 func newResumeCommand(rc *rootConfig) *ffcli.Command {
 	fs := flag.NewFlagSet("importer resume", flag.ContinueOnError)
 	fs.SetOutput(rc.stderr)
+	var load loadFlags
+	load.register(fs, rc.getenv)
+	batchRows := fs.Int("batch-rows", staging.DefaultBatchRows, "rows per checkpoint, when resuming staging")
 	return &ffcli.Command{
 		Name:       "resume",
-		ShortUsage: "importer resume [flags]",
-		ShortHelp:  "(not implemented yet)",
-		FlagSet:    fs,
-		Options:    []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
-		Exec: func(context.Context, []string) error {
-			return usageError{errors.New("resume: not implemented yet")}
+		ShortUsage: "importer resume [--state FILE] [load flags]",
+		ShortHelp:  "continue an interrupted stage or load from its checkpoint",
+		LongHelp: `Continues whatever the state file says was interrupted: a staging pass
+from its last committed batch (the input file must be unchanged), or a load
+from the last batch Neo4j committed, with the mode chosen when the load
+started. Load flags (--workers, --batch-size, connection) may differ from
+the first run.
+
+Examples:
+  importer resume --state import.db
+  importer resume --state import.db --workers 4`,
+		FlagSet: fs,
+		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
+		Exec: func(ctx context.Context, args []string) error {
+			if len(args) > 0 {
+				return usageError{fmt.Errorf("resume: unexpected arguments %q", args)}
+			}
+			state := load.state
+			phase, err := readPhase(state)
+			if err != nil {
+				return fmt.Errorf("resume: %w", err)
+			}
+			switch phase {
+			case checkpoint.PhaseStaging:
+				_, err := staging.Resume(ctx, state, stageOptions(rc, "resume", *batchRows))
+				return stageResult(rc, state, err)
+			case checkpoint.PhaseStaged:
+				return usageError{fmt.Errorf("resume: nothing to resume: %s is staged; next: importer load --state %s", state, state)}
+			}
+			return load.run(ctx, rc, true)
 		},
 	}
+}
+
+// readPhase reads where the state file stands.
+func readPhase(path string) (checkpoint.Phase, error) {
+	db, err := checkpoint.OpenReadOnly(path)
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	var s checkpoint.Status
+	err = db.View(func(tx *bolt.Tx) error {
+		s, err = checkpoint.ReadStatus(tx)
+		return err
+	})
+	return s.Phase, err
 }
