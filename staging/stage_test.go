@@ -268,7 +268,9 @@ func TestStageReport(t *testing.T) {
 	}
 	last := progress[2]
 	size := fileSize(t, "merge.csv")
-	if diff := cmp.Diff(Progress{Counts: d.Counts, Offset: size, Size: size, Done: true}, last); diff != "" {
+	want := last // fields not checked here keep their value
+	want.Counts, want.Offset, want.Size, want.Done = d.Counts, size, size, true
+	if diff := cmp.Diff(want, last); diff != "" {
 		t.Errorf("last progress (-want +got):\n%s", diff)
 	}
 	if progress[0].Done || progress[0].Counts.Rows.Read != 2 || progress[0].Offset >= progress[1].Offset {
