@@ -216,3 +216,53 @@ func TestInUse(t *testing.T) {
 	r2.Close()
 	mustOpen(t, path, false)
 }
+
+// TestCreateInit: init runs in the file's first transaction; when it fails
+// nothing is left at the path, not even the temporary file; a temporary
+// file left by a crash does not get in the way.
+func TestCreateInit(t *testing.T) {
+	path := tempState(t)
+	if err := os.WriteFile(path+".creating", []byte("left by a crash"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	_, err := Create(path, false, func(tx *bolt.Tx) error {
+		if err := WriteInput(tx, Input{Path: "half"}); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Create with a failing init: %v, want its error", err)
+	}
+	entries, err := os.ReadDir(filepath.Dir(path))
+	if err != nil || len(entries) != 0 {
+		t.Fatalf("left behind after a failed Create: %v (%v)", entries, err)
+	}
+
+	var calls int
+	db, err := Create(path, false,
+		func(tx *bolt.Tx) error { calls++; return WriteInput(tx, Input{Path: "in.csv"}) },
+		func(tx *bolt.Tx) error { calls++; return WriteStageMark(tx, StageMark{Line: 2}) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.View(func(tx *bolt.Tx) error {
+		in, ok, err := ReadInput(tx)
+		if err != nil {
+			return err
+		}
+		m, err := ReadStageMark(tx)
+		if !ok || in.Path != "in.csv" || m.Line != 2 || calls != 2 {
+			t.Errorf("after init: input %+v (%v), mark %+v, %d calls", in, ok, m, calls)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path + ".creating"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("temporary file left next to the state file: %v", err)
+	}
+}
