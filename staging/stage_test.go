@@ -312,7 +312,7 @@ func TestStageErrors(t *testing.T) {
 			if !errors.Is(err, tt.want) {
 				t.Errorf("Stage: %v, want %v", err, tt.want)
 			}
-			for _, p := range []string{state, state + ".progress"} {
+			for _, p := range []string{state, state + ".progress", state + ".creating"} {
 				if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
 					t.Errorf("%s left behind (stat: %v)", filepath.Base(p), err)
 				}
