@@ -48,15 +48,12 @@ Example:
 func stageOptions(rc *rootConfig, command string, batchRows int) staging.Options {
 	p := newProgressPrinter(rc.stderr)
 	start := time.Now()
-	first := int64(-1)
 	return staging.Options{
 		BatchRows: batchRows,
 		Command:   command,
 		Logf:      func(format string, args ...any) { fmt.Fprintf(rc.stderr, "importer: "+format+"\n", args...) },
 		Progress: func(pr staging.Progress) {
-			if first < 0 {
-				first = pr.Offset // resumed runs measure their own bytes
-			}
+			first := pr.Start // a resumed run measures its own bytes
 			elapsed := time.Since(start)
 			rows := pr.Counts.Rows
 			line := fmt.Sprintf("stage: %d rows (%d rejected, %d duplicates)  %.0f rows/s  %.1f MB/s  %.0f%%  ETA %s",

@@ -39,6 +39,7 @@ type Options struct {
 // Progress reports a staging checkpoint.
 type Progress struct {
 	Counts checkpoint.Counts
+	Start  int64 // input offset this run started at
 	Offset int64 // input bytes consumed
 	Size   int64 // input size
 	Done   bool
@@ -192,7 +193,7 @@ func run(ctx context.Context, db *bolt.DB, state string, f *os.File, h *Header, 
 		if counts, err = commit(db, b); err != nil {
 			return counts, err
 		}
-		publish(state, opt, counts, b.next.Offset, info.Size(), b.next.Done)
+		publish(state, opt, counts, Progress{Start: mark.Offset, Offset: b.next.Offset, Size: info.Size(), Done: b.next.Done})
 		if ctx.Err() != nil {
 			return counts, ctx.Err()
 		}
@@ -204,12 +205,13 @@ func run(ctx context.Context, db *bolt.DB, state string, f *os.File, h *Header, 
 }
 
 // publish reports a checkpoint to the caller and to `importer status`.
-func publish(state string, opt Options, counts checkpoint.Counts, offset, size int64, done bool) {
+func publish(state string, opt Options, counts checkpoint.Counts, pr Progress) {
 	if opt.Progress != nil {
-		opt.Progress(Progress{Counts: counts.Clone(), Offset: offset, Size: size, Done: done})
+		pr.Counts = counts.Clone()
+		opt.Progress(pr)
 	}
 	phase := checkpoint.PhaseStaging
-	if done {
+	if pr.Done {
 		phase = checkpoint.PhaseStaged
 	}
 	snap := checkpoint.Snapshot{PID: os.Getpid(), Command: opt.Command, Updated: time.Now(), Status: checkpoint.Status{
