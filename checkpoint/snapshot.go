@@ -31,6 +31,9 @@ func WriteSnapshot(statePath string, s Snapshot) error {
 		return fmt.Errorf("write progress snapshot: %w", err)
 	}
 	_, werr := tmp.Write(raw)
+	if werr == nil {
+		werr = tmp.Chmod(0o644) // readable like the state file it describes
+	}
 	cerr := tmp.Close()
 	if werr != nil || cerr != nil {
 		os.Remove(tmp.Name())

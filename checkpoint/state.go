@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -46,20 +47,34 @@ func Create(path string, overwrite bool, init ...func(*bolt.Tx) error) (*bolt.DB
 			return nil, err
 		}
 	}
-	tmp := path + creatingSuffix
-	os.Remove(tmp) // left by a crash during an earlier Create
-	if err := initFile(tmp, init); err != nil {
-		os.Remove(tmp)
+	tmp, err := tempName(path)
+	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
+	defer os.Remove(tmp)
+	if err := initFile(tmp, init); err != nil {
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	// Link, unlike rename, fails when path exists: two concurrent Creates
+	// cannot both win.
+	if err := os.Link(tmp, path); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return nil, fmt.Errorf("create %s: %w", path, ErrExists)
+		}
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
 	return openBolt(path, false)
 }
 
-const creatingSuffix = ".creating"
+// tempName reserves a unique name next to path for a file being created.
+func tempName(path string) (string, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".creating-*")
+	if err != nil {
+		return "", err
+	}
+	f.Close()
+	return f.Name(), nil
+}
 
 // initFile creates a bbolt file with the meta bucket and runs init in the
 // same transaction.
@@ -118,13 +133,20 @@ func OpenReadOnly(path string) (*bolt.DB, error) {
 }
 
 func open(path string, readOnly bool) (*bolt.DB, error) {
-	if _, err := os.Stat(path); err != nil {
+	info, err := os.Stat(path)
+	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("open %s: %w", path, ErrNotFound)
 		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	if info.Size() == 0 { // bbolt would initialise an empty file
+		return nil, fmt.Errorf("open %s: %w: the file is empty", path, ErrVersion)
+	}
 	db, err := openBolt(path, readOnly)
+	if errors.Is(err, bolt.ErrInvalid) || errors.Is(err, bolt.ErrVersionMismatch) || errors.Is(err, bolt.ErrChecksum) {
+		return nil, fmt.Errorf("open %s: %w: not an importer state file (%v)", path, ErrVersion, err)
+	}
 	if err != nil {
 		return nil, err
 	}

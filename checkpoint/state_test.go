@@ -218,11 +218,13 @@ func TestInUse(t *testing.T) {
 }
 
 // TestCreateInit: init runs in the file's first transaction; when it fails
-// nothing is left at the path, not even the temporary file; a temporary
-// file left by a crash does not get in the way.
+// nothing is left at the path, not even its temporary file; a temporary
+// file left by a crash does not get in the way (and is not Create's to
+// remove: it cannot tell it from another process's Create in progress).
 func TestCreateInit(t *testing.T) {
 	path := tempState(t)
-	if err := os.WriteFile(path+".creating", []byte("left by a crash"), 0o644); err != nil {
+	stale := path + ".creating-1"
+	if err := os.WriteFile(stale, []byte("left by a crash"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	boom := errors.New("boom")
@@ -236,8 +238,8 @@ func TestCreateInit(t *testing.T) {
 		t.Fatalf("Create with a failing init: %v, want its error", err)
 	}
 	entries, err := os.ReadDir(filepath.Dir(path))
-	if err != nil || len(entries) != 0 {
-		t.Fatalf("left behind after a failed Create: %v (%v)", entries, err)
+	if err != nil || len(entries) != 1 || entries[0].Name() != filepath.Base(stale) {
+		t.Fatalf("left behind after a failed Create: %v (%v), want only the stale %s", entries, err, filepath.Base(stale))
 	}
 
 	var calls int
@@ -264,5 +266,63 @@ func TestCreateInit(t *testing.T) {
 	}
 	if _, err := os.Stat(path + ".creating"); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("temporary file left next to the state file: %v", err)
+	}
+}
+
+// TestCreateConcurrent: of two Creates of one path at once, exactly one
+// wins and the other gets ErrExists; the file is the winner's.
+func TestCreateConcurrent(t *testing.T) {
+	path := tempState(t)
+	errs := make(chan error, 2)
+	for _, who := range []string{"A", "B"} {
+		go func() {
+			db, err := Create(path, false, func(tx *bolt.Tx) error {
+				time.Sleep(100 * time.Millisecond)
+				return WriteInput(tx, Input{Path: who})
+			})
+			if err == nil {
+				db.Close()
+			}
+			errs <- err
+		}()
+	}
+	var failed []error
+	for range 2 {
+		if err := <-errs; err != nil {
+			failed = append(failed, err)
+		}
+	}
+	if len(failed) != 1 || !errors.Is(failed[0], ErrExists) {
+		t.Fatalf("two concurrent Creates: errors %v, want exactly one ErrExists", failed)
+	}
+	db := mustOpen(t, path, true)
+	defer db.Close()
+	if err := db.View(func(tx *bolt.Tx) error {
+		in, ok, err := ReadInput(tx)
+		if err != nil || !ok || (in.Path != "A" && in.Path != "B") {
+			t.Errorf("winner's input: %+v %v %v", in, ok, err)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestOpenNotAStateFile: an empty file and a file that is not bbolt are
+// refused with ErrVersion and left as they were.
+func TestOpenNotAStateFile(t *testing.T) {
+	for name, content := range map[string]string{"empty": "", "text": strings.Repeat("not bbolt\n", 1000)} {
+		path := filepath.Join(t.TempDir(), name+".db")
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, readOnly := range []bool{false, true} {
+			if _, err := open(path, readOnly); !errors.Is(err, ErrVersion) {
+				t.Errorf("%s (readOnly %v): %v, want ErrVersion", name, readOnly, err)
+			}
+		}
+		if got, _ := os.ReadFile(path); string(got) != content {
+			t.Errorf("%s: the file was changed", name)
+		}
 	}
 }

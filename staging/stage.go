@@ -194,6 +194,9 @@ func run(ctx context.Context, db *bolt.DB, state string, f *os.File, h *Header, 
 			return counts, err
 		}
 		publish(state, opt, counts, Progress{Start: mark.Offset, Offset: b.next.Offset, Size: info.Size(), Done: b.next.Done})
+		if b.next.Done {
+			return counts, nil // complete, even if ctx was cancelled meanwhile
+		}
 		if ctx.Err() != nil {
 			return counts, ctx.Err()
 		}
