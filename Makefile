@@ -1,0 +1,120 @@
+# Makefile of the learner CSV importer. `make help` lists the targets.
+# The local Neo4j is documented in neo4j/README.md.
+
+GO ?= go
+ROWS ?= 1700000
+TEST_TIMEOUT ?= 30m
+STATICCHECK_VERSION := v0.6.1
+DEADCODE_VERSION := v0.38.0
+COVER_PKGS := staging graphwrite checkpoint
+COVER_MIN := 80
+MAX_GO_LINES := 500
+
+# The importer, the tests and the local Neo4j agree on this default.
+NEO4J_PASSWORD ?= importer-local
+export NEO4J_PASSWORD
+
+.PHONY: help build test lint cover demo bench bench-go ci neo4j-up neo4j-down neo4j-reset neo4j-status
+
+help:
+	@echo "build        bin/importer"
+	@echo "test         go test ./... (the Neo4j tests run when Neo4j is up: make neo4j-up)"
+	@echo "lint         gofmt, go vet, staticcheck $(STATICCHECK_VERSION), deadcode $(DEADCODE_VERSION), files <= $(MAX_GO_LINES) lines"
+	@echo "cover        coverage of $(COVER_PKGS), each >= $(COVER_MIN)%"
+	@echo "neo4j-up     start the local Neo4j (bolt://127.0.0.1:7687); also neo4j-down, neo4j-reset, neo4j-status"
+	@echo "demo         generate, stage and load 20000 rows, then print queries to try"
+	@echo "bench        end-to-end benchmark, ROWS=$(ROWS); bench-go: the Go benchmarks"
+	@echo "ci           lint, cover, test (what .ci/run runs)"
+
+build:
+	$(GO) build -o bin/importer .
+
+test:
+	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+lint:
+	@echo "lint: gofmt"
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt -l: these files need gofmt:"; echo "$$out"; exit 1; fi
+	@echo "lint: go vet"
+	$(GO) vet ./...
+	cd neo4j/ping && $(GO) vet .
+	@echo "lint: staticcheck $(STATICCHECK_VERSION)"
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+	@echo "lint: deadcode $(DEADCODE_VERSION) (allowed: .deadcode-allow)"
+	@mkdir -p out
+	@$(GO) run golang.org/x/tools/cmd/deadcode@$(DEADCODE_VERSION) \
+		-f '{{range .Funcs}}{{$$.Path}}.{{.Name}}{{"\n"}}{{end}}' . >out/deadcode.txt
+	@touch .deadcode-allow; sed -e '/^#/d' -e '/^[[:space:]]*$$/d' .deadcode-allow >out/deadcode-allow.txt
+	@if grep -vxF -f out/deadcode-allow.txt out/deadcode.txt >out/deadcode-new.txt; then \
+		echo "deadcode: unreachable functions (delete them, or list them in .deadcode-allow):"; \
+		cat out/deadcode-new.txt; exit 1; fi
+	@echo "lint: no .go file over $(MAX_GO_LINES) lines"
+	@find . -name '*.go' -not -path './.git/*' -exec wc -l {} + | \
+		awk '$$2 != "total" && $$1 > $(MAX_GO_LINES) {print "too long:", $$2, $$1, "lines"; bad = 1} END {exit bad}'
+
+# Coverage of each package's own tests. Packages without tests yet are
+# skipped, and said so.
+cover:
+	@mkdir -p out; fail=0; \
+	for p in $(COVER_PKGS); do \
+		if ! ls $$p/*_test.go >/dev/null 2>&1; then echo "cover: $$p has no tests yet: skipped"; continue; fi; \
+		$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -coverprofile=out/cover-$$p.out ./$$p || { fail=1; continue; }; \
+		pct=$$($(GO) tool cover -func=out/cover-$$p.out | awk '$$1 == "total:" {sub("%", "", $$3); print $$3}'); \
+		if awk -v p="$$pct" -v m=$(COVER_MIN) 'BEGIN {exit !(p + 0 < m)}'; then \
+			echo "cover: $$p $$pct% is below $(COVER_MIN)%"; fail=1; \
+		else echo "cover: $$p $$pct% (minimum $(COVER_MIN)%)"; fi; \
+	done; exit $$fail
+
+neo4j-up:
+	neo4j/neo4j.sh up
+neo4j-down:
+	neo4j/neo4j.sh down
+neo4j-reset:
+	neo4j/neo4j.sh reset
+neo4j-status:
+	neo4j/neo4j.sh status
+
+define DEMO_QUERIES
+
+Loaded. Point Neo4j Browser, cypher-shell or any Bolt client at
+  bolt://127.0.0.1:7687   user neo4j   password $$NEO4J_PASSWORD (default importer-local)
+e.g.  cypher-shell -a bolt://127.0.0.1:7687 -u neo4j -p "$$NEO4J_PASSWORD"
+
+Queries to try:
+
+  // top countries by learners
+  MATCH (l:Learner)-[:RESIDES_IN]->(c:Country)
+  RETURN c.code, c.name, count(l) AS learners ORDER BY learners DESC LIMIT 10;
+
+  // the most common skills, then the learners with one of them
+  MATCH (:Learner)-[:HAS_SKILL]->(s:Skill) RETURN s.id, s.name, count(*) AS n ORDER BY n DESC LIMIT 10;
+  MATCH (l:Learner)-[h:HAS_SKILL]->(s:Skill {id: $$skillId}) RETURN l.sandId, l.fullName, h.level LIMIT 25;
+
+  // one learner's neighbourhood (in Neo4j Browser, return paths to see the graph)
+  MATCH (l:Learner) WITH l LIMIT 1 MATCH p = (l)-[]-() RETURN p;
+
+  // where learners worked, by company
+  MATCH (:Learner)-[w:WORKED_AT]->(co:Company) RETURN co.name, count(w) AS stints ORDER BY stints DESC LIMIT 10;
+
+endef
+export DEMO_QUERIES
+
+demo: build
+	@if [ -z "$$NEO4J_URI" ]; then $(MAKE) --no-print-directory neo4j-up; fi
+	@mkdir -p out
+	bin/importer gen --rows 20000 --seed 1 --out out/demo.csv
+	bin/importer stage --input out/demo.csv --state out/demo.db --overwrite
+	bin/importer load --state out/demo.db
+	bin/importer status --state out/demo.db
+	@echo "$$DEMO_QUERIES"
+
+bench:
+	$(GO) run ./bench/cmd/e2e --rows $(ROWS)
+
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+ci:
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory cover
+	$(MAKE) --no-print-directory test
