@@ -1,6 +1,8 @@
 package graphwrite
 
 import (
+	"sort"
+
 	"github.com/learnergraph/importer/checkpoint"
 	"github.com/learnergraph/importer/staging"
 	bolt "go.etcd.io/bbolt"
@@ -96,10 +98,16 @@ func (b bucket) nodeStatements(nodes []staging.Node, mode Mode) []statement {
 // relStatements builds the statements of a relationship batch. In merge
 // mode a type with a key property splits its rows in two: those with the
 // key property set, and those without (see relMergeNullQuery).
+//
+// Rows are sorted by end key, so that concurrent transactions lock shared
+// end nodes that are still sparse (a company with a few employees) in the
+// same order, which avoids most deadlocks; start nodes (learners) are
+// never shared between concurrent batches.
 func (b bucket) relStatements(rels []staging.Rel, mode Mode) []statement {
 	if len(rels) == 0 {
 		return nil
 	}
+	sort.SliceStable(rels, func(i, j int) bool { return rels[i].End < rels[j].End })
 	if mode == ModeCreate || b.rel.KeyProp == "" {
 		rows := make([]any, len(rels))
 		for i, r := range rels {

@@ -2,7 +2,6 @@ package graphwrite
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,12 +9,12 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/learnergraph/importer/bench"
 	"github.com/learnergraph/importer/checkpoint"
+	"github.com/learnergraph/importer/graphwrite/graphwritetest"
 	"github.com/learnergraph/importer/staging"
 	bolt "go.etcd.io/bbolt"
 )
@@ -38,39 +37,17 @@ func testConfig() Config {
 	}
 }
 
-// neo4jLock serializes the test processes that write the one test
-// database: `go test ./...` runs packages in parallel.
-var neo4jLock sync.Once
-
-func lockNeo4j(t testing.TB) {
-	neo4jLock.Do(func() {
-		f, err := os.OpenFile(filepath.Join(os.TempDir(), "importer-neo4j-tests.lock"), os.O_CREATE|os.O_RDWR, 0o666)
-		if err != nil {
-			t.Fatalf("lock test database: %v", err)
-		}
-		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-			t.Fatalf("lock test database: %v", err)
-		}
-		// Held until the test binary exits.
-	})
-}
-
-// testGraph connects to the test Neo4j. Without one it skips the test,
-// except under CI=true, where Neo4j must be up.
+// testGraph connects to the test Neo4j and locks it for the test (other
+// test binaries write it too). Without a Neo4j it skips the test, except
+// under CI=true, where Neo4j must be up (graphwritetest.Driver decides).
 func testGraph(t testing.TB) *Graph {
 	t.Helper()
+	graphwritetest.Driver(t)
+	graphwritetest.Lock(t)
 	g, err := Connect(context.Background(), testConfig())
-	for i := 0; i < 5 && errors.Is(err, ErrAuth) && strings.Contains(err.Error(), "too many times"); i++ {
-		time.Sleep(3 * time.Second) // another client's wrong password locked the user for a while
-		g, err = Connect(context.Background(), testConfig())
-	}
 	if err != nil {
-		if os.Getenv("CI") == "true" || !errors.Is(err, ErrUnreachable) {
-			t.Fatalf("neo4j is required under CI: %v", err)
-		}
-		t.Skipf("no neo4j (run make neo4j-up): %v", err)
+		t.Fatal(err)
 	}
-	lockNeo4j(t)
 	t.Cleanup(func() { g.Close(context.Background()) })
 	return g
 }

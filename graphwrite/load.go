@@ -338,13 +338,26 @@ func (l *loader) commit(ctx context.Context, s neo4j.SessionWithContext, p parti
 		tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), txTimeout)
 		defer cancel()
 		var err error
-		out, err = commitBatch(tctx, s, l.plan.RunID, p, bt, l.st)
+		out, err = commitBatch(tctx, s, l.plan.RunID, p, bt, l.driverRetry(p))
 		return err
 	})
 	if err != nil {
 		return out, batchError(p, err)
 	}
 	return out, nil
+}
+
+// driverRetry returns the callback that counts and logs a failed attempt
+// inside a transaction function, which the driver retries by itself when
+// the error is transient.
+func (l *loader) driverRetry(p partition) func(error) {
+	return func(err error) {
+		if !retryable(err) {
+			return
+		}
+		l.st.observe(err)
+		l.prog.logf("write %s: %s; the driver retries the transaction", p, shortError(err))
+	}
 }
 
 // saveMark records a partition's position in the state file: a cache of

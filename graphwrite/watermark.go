@@ -56,14 +56,14 @@ type outcome struct {
 // commitBatch writes bt in one managed transaction. The driver may run the
 // work function several times (it retries transient errors); each run
 // starts by reading the watermark, so a rerun after a commit that did
-// happen writes nothing. Errors seen inside the work function are counted
-// in st, so that retries the driver hides are still measured.
-func commitBatch(ctx context.Context, s neo4j.SessionWithContext, run string, p partition, bt batch, st *stats) (outcome, error) {
+// happen writes nothing. failed is called with every error met inside the
+// work function, so that the retries the driver makes are seen too.
+func commitBatch(ctx context.Context, s neo4j.SessionWithContext, run string, p partition, bt batch, failed func(error)) (outcome, error) {
 	var out outcome
 	_, err := s.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		o, err := writeBatch(ctx, tx, run, p, bt)
 		if err != nil {
-			st.observe(err)
+			failed(err)
 		}
 		out = o
 		return nil, err

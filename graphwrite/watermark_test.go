@@ -51,14 +51,14 @@ func TestCommitWithoutMarkIsNotWrittenTwice(t *testing.T) {
 	p, bt := firstBatch(t, db, plan, 25)
 	s := g.session(ctx, neo4j.AccessModeWrite)
 	defer s.Close(ctx)
-	st := newStats(ModeCreate)
-	out, err := commitBatch(ctx, s, plan.RunID, p, bt, st)
+	nop := func(error) {}
+	out, err := commitBatch(ctx, s, plan.RunID, p, bt, nop)
 	if err != nil || out.moved {
 		t.Fatalf("first commit: %+v, %v", out, err)
 	}
 	// The same batch again, as the driver or the retry loop would send it
 	// after a commit whose answer was lost: nothing is written.
-	again, err := commitBatch(ctx, s, plan.RunID, p, bt, st)
+	again, err := commitBatch(ctx, s, plan.RunID, p, bt, nop)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestStaleMarkInsideTheLoadIsSkipped(t *testing.T) {
 	p, bt := firstBatch(t, db, plan, 10)
 	s := g.session(ctx, neo4j.AccessModeWrite)
 	defer s.Close(ctx)
-	if _, err := commitBatch(ctx, s, plan.RunID, p, bt, newStats(ModeMerge)); err != nil {
+	if _, err := commitBatch(ctx, s, plan.RunID, p, bt, func(error) {}); err != nil {
 		t.Fatal(err)
 	}
 	l := &loader{g: g, db: db, plan: plan, mode: ModeMerge, opt: LoadOptions{BatchSize: 7}.withDefaults(), st: newStats(ModeMerge)}
