@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/learnergraph/importer/staging"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -41,15 +42,15 @@ func constraintError(label, key string, err error) error {
 		return fmt.Errorf("create constraint on :%s(%s): %w", label, key, err)
 	}
 	hint := "see SHOW CONSTRAINTS and SHOW INDEXES"
-	switch dbErr.Code {
-	case "Neo.ClientError.Schema.ConstraintCreationFailed":
+	switch dbErr.Title() { // Neo4j 5 reports a violation as a DatabaseError
+	case "ConstraintCreationFailed":
 		hint = fmt.Sprintf("the target already holds several :%s nodes with one %s; find them with "+
 			"MATCH (n:%s) WITH n.%s AS k, count(*) AS c WHERE c > 1 RETURN k, c, remove the duplicates "+
 			"(or empty the target with `importer clear-database`), then run the load again", label, key, label, key)
-	case "Neo.ClientError.Schema.IndexAlreadyExists", "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
-		"Neo.ClientError.Schema.ConstraintWithNameAlreadyExists", "Neo.ClientError.Schema.IndexWithNameAlreadyExists",
-		"Neo.ClientError.Schema.ConflictingConstraint", "Neo.ClientError.Schema.AlreadyIndexed":
+	case "IndexAlreadyExists", "EquivalentSchemaRuleAlreadyExists", "ConstraintWithNameAlreadyExists",
+		"IndexWithNameAlreadyExists", "ConflictingConstraint", "AlreadyIndexed":
 		hint = fmt.Sprintf("an index or constraint on :%s(%s) is in the way; drop it (SHOW INDEXES, DROP INDEX name), then run the load again", label, key)
 	}
-	return fmt.Errorf("%w on :%s(%s): %s: %s (%s)", ErrConstraint, label, key, dbErr.Code, dbErr.Msg, hint)
+	msg := strings.Join(strings.Fields(dbErr.Msg), " ") // one line
+	return fmt.Errorf("%w on :%s(%s): %s: %s (%s)", ErrConstraint, label, key, dbErr.Code, msg, hint)
 }

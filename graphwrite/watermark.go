@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/learnergraph/importer/staging"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -155,7 +156,8 @@ func runStatement(ctx context.Context, tx neo4j.ManagedTransaction, s statement)
 func batchError(p partition, err error) error {
 	var dbErr *neo4j.Neo4jError
 	if errors.As(err, &dbErr) && dbErr.Code == codeConstraintValidation {
-		return fmt.Errorf("write %s: %w: %s (the target was not empty: load with --mode merge, or empty it with `importer clear-database`)", p, ErrKeyExists, dbErr.Msg)
+		msg := strings.Join(strings.Fields(dbErr.Msg), " ") // one line
+		return fmt.Errorf("write %s: %w: %s (the target was not empty: load with --mode merge, or empty it with `importer clear-database`)", p, ErrKeyExists, msg)
 	}
 	return fmt.Errorf("write %s: %w", p, err)
 }

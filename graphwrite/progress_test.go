@@ -1,0 +1,134 @@
+package graphwrite
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/learnergraph/importer/checkpoint"
+	bolt "go.etcd.io/bbolt"
+)
+
+func TestProgressLine(t *testing.T) {
+	var out bytes.Buffer
+	p := newProgress(&out, true, 1000, 100)
+	p.start = time.Now().Add(-10 * time.Second)
+	p.setBucket("HAS_SKILL")
+	p.add(400)
+	got := p.line(p.start.Add(10 * time.Second))
+	want := "HAS_SKILL               50.0%  500/1000 entities  40/s  ETA 13s"
+	if got != want {
+		t.Errorf("line = %q, want %q", got, want)
+	}
+	p.report()
+	p.logf("retrying %d", 1)
+	p.finish()
+	if s := out.String(); !strings.HasPrefix(s, "\r\033[KHAS_SKILL") || !strings.Contains(s, "\r\033[Kload: retrying 1\n") {
+		t.Errorf("live output = %q", s)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the load's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestInterruptedLoadStopsCleanlyAndResumes cancels a load as SIGINT
+// would: it must stop after the batches in flight with ctx.Err(), leave
+// marks and a snapshot that agree with Neo4j, and a resume must finish the
+// graph of an uninterrupted load.
+func TestInterruptedLoadStopsCleanlyAndResumes(t *testing.T) {
+	g := testGraph(t)
+	want := referenceDump(t, g, crashRows, 1)
+	clearGraph(t, g)
+	state := stagedFile(t, crashRows, 1)
+	db := openState(t, state)
+	if _, err := Begin(context.Background(), g, db, ModeCreate, 2); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	var out syncBuffer
+	opt := LoadOptions{StatePath: state, Workers: 2, BatchSize: 30, Progress: &out}
+	_, err := Load(ctx, g, db, opt)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("interrupted Load = %v, want the context's error", err)
+	}
+
+	// The state file's marks are exactly Neo4j's watermarks.
+	var plan checkpoint.LoadPlan
+	var marks []checkpoint.LoadMark
+	db.View(func(tx *bolt.Tx) error {
+		plan, _, _ = checkpoint.ReadLoadPlan(tx)
+		marks, err = checkpoint.ReadLoadMarks(tx)
+		return err
+	})
+	wms, err := g.readWatermarks(context.Background(), plan.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var written int64
+	for _, m := range marks {
+		wm := wms[plan.RunID+"/"+m.Kind+"/"+m.Name+"/"+itoa(m.Part)]
+		if diff := cmp.Diff(wm, watermark{after: m.After, written: m.Written}, cmp.AllowUnexported(watermark{}), cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("mark %s/%d differs from Neo4j's watermark (-neo4j +mark):\n%s", m.Name, m.Part, diff)
+		}
+		written += m.Written
+	}
+	snap, err := checkpoint.ReadSnapshot(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snapWritten int64
+	for _, n := range snap.Status.Loaded.Nodes {
+		snapWritten += n
+	}
+	for _, n := range snap.Status.Loaded.Relationships {
+		snapWritten += n
+	}
+	if written == 0 || snapWritten != written || snap.Status.Phase != checkpoint.PhaseLoading {
+		t.Errorf("after the interrupt: marks say %d written, snapshot %d in phase %s", written, snapWritten, snap.Status.Phase)
+	}
+
+	if _, err := Load(context.Background(), g, db, opt); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, dump(t, g), cmpopts.EquateEmpty()); diff != "" {
+		t.Fatalf("graph after interrupt and resume differs (-want +got):\n%s", diff)
+	}
+	snap, err = checkpoint.ReadSnapshot(state)
+	if err != nil || snap.Status.Phase != checkpoint.PhaseLoaded || snap.Command != "load" {
+		t.Errorf("final snapshot: %+v, %v", snap, err)
+	}
+	if diff := cmp.Diff(snap.Status.Nodes, snap.Status.Loaded.Nodes); diff != "" {
+		t.Errorf("snapshot: loaded nodes differ from staged (-staged +loaded):\n%s", diff)
+	}
+	if diff := cmp.Diff(snap.Status.Relationships, snap.Status.Loaded.Relationships); diff != "" {
+		t.Errorf("snapshot: loaded relationships differ from staged (-staged +loaded):\n%s", diff)
+	}
+	if wms, _ := g.readWatermarks(context.Background(), plan.RunID); len(wms) != 0 {
+		t.Errorf("a finished load left %d watermarks", len(wms))
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
