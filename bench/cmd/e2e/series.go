@@ -1,0 +1,119 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/learnergraph/importer/checkpoint"
+	"github.com/learnergraph/importer/staging"
+)
+
+// sample is one reading of a phase's cumulative progress.
+type sample struct {
+	At    time.Duration // since the phase started
+	Count int64         // rows (stage) or entities (load) so far
+	Nodes int64         // load: nodes so far (Count - Nodes are relationships)
+	Label string        // load: the bucket in progress ("" when done)
+}
+
+// Point is one throughput reading of the series.
+type Point struct {
+	Phase string  `json:"phase"`
+	T     float64 `json:"t"` // seconds since the phase started, at the window's end
+	Rate  float64 `json:"rate"`
+	Unit  string  `json:"unit"`
+	Count int64   `json:"count"` // cumulative, at T
+	Label string  `json:"label,omitempty"`
+}
+
+// rates turns cumulative samples into a rate every window: each point is
+// the progress between the previous point (the phase start for the first)
+// and the first sample at least window later, or the last sample. A last
+// window shorter than half a window is merged into the one before, so
+// that a final checkpoint right after the previous one does not make a
+// point of its own. A point is labelled with what was in progress at its
+// end, or at its start when the phase had finished by then.
+func rates(phase, unit string, samples []sample, window time.Duration) []Point {
+	var out []Point
+	var prev, prevStart sample
+	for i, s := range samples {
+		last := i == len(samples)-1
+		dt := s.At - prev.At
+		if dt <= 0 || (dt < window && !last) {
+			continue
+		}
+		from := prev
+		if last && dt < window/2 && len(out) > 0 {
+			out, from = out[:len(out)-1], prevStart
+		}
+		label := s.Label
+		if label == "" {
+			label = from.Label
+		}
+		out = append(out, Point{
+			Phase: phase, T: round(s.At.Seconds(), 3), Unit: unit, Count: s.Count, Label: label,
+			Rate: round(float64(s.Count-from.Count)/(s.At-from.At).Seconds(), 1),
+		})
+		prevStart, prev = from, s
+	}
+	return out
+}
+
+// nodesDone returns when the load's last node was written: the first
+// sample with all nodes in Neo4j. ok is false if no sample saw it.
+func nodesDone(samples []sample, nodes int64) (time.Duration, bool) {
+	for _, s := range samples {
+		if s.Nodes >= nodes {
+			return s.At, true
+		}
+	}
+	return 0, false
+}
+
+// inProgress names the first bucket in load order (node labels, then
+// relationship types, as graphwrite writes them) that Neo4j does not hold
+// entirely, or "" when the load is complete.
+func inProgress(st checkpoint.Status) string {
+	for _, l := range staging.Labels() {
+		if st.Loaded.Nodes[l] < st.Nodes[l] {
+			return l
+		}
+	}
+	for _, t := range staging.Types() {
+		if st.Loaded.Relationships[t] < st.Relationships[t] {
+			return t
+		}
+	}
+	return ""
+}
+
+// loadSample reads a load's progress from its status.
+func loadSample(at time.Duration, st checkpoint.Status) sample {
+	s := sample{At: at, Label: inProgress(st)}
+	for _, n := range st.Loaded.Nodes {
+		s.Nodes += n
+	}
+	s.Count = s.Nodes
+	for _, n := range st.Loaded.Relationships {
+		s.Count += n
+	}
+	return s
+}
+
+// writeSeries writes the points as CSV with a header.
+func writeSeries(w io.Writer, points []Point) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"phase", "t_seconds", "rate", "unit", "count", "in_progress"})
+	for _, p := range points {
+		cw.Write([]string{p.Phase, strconv.FormatFloat(p.T, 'f', -1, 64), strconv.FormatFloat(p.Rate, 'f', -1, 64),
+			p.Unit, strconv.FormatInt(p.Count, 10), p.Label})
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write throughput series: %w", err)
+	}
+	return nil
+}
