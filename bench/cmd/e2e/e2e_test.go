@@ -188,7 +188,7 @@ func TestTable(t *testing.T) {
 		Stage:       Phase{Seconds: 50, PeakHeap: 100 << 20, PeakRSS: 300 << 20, CPU: 80, Neo4jCPU: 1, LoadAvg: [2]float64{1, 2}},
 		Load:        Phase{Seconds: 500, PeakHeap: 120 << 20, PeakRSS: 900 << 20, CPU: 100, Neo4jCPU: 700},
 		NodeSeconds: 100, Batches: 4200, Transactions: 4250, Retries: map[string]int64{"Neo.TransientError.Transaction.DeadlockDetected": 3},
-		Verify:      Phase{Seconds: 2},
+		Verify: Phase{Seconds: 2},
 		Baseline: &Baseline{Rows: 2000, Bytes: 1300000, Nodes: 10000, Relationships: 20000, NodeSeconds: 25, RelSeconds: 55,
 			Transactions: 30000, Phase: Phase{Seconds: 80, PeakHeap: 20 << 20, PeakRSS: 40 << 20}},
 	}
