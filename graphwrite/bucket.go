@@ -1,7 +1,8 @@
 package graphwrite
 
 import (
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/learnergraph/importer/checkpoint"
 	"github.com/learnergraph/importer/staging"
@@ -41,6 +42,21 @@ func (b bucket) perLearner() bool {
 		return b.node.PerLearner
 	}
 	return b.rel.PerLearner()
+}
+
+// sortedByEnd returns rels ordered by end key, ties in bucket order. It
+// sorts an index, not the (large) Rel values.
+func sortedByEnd(rels []staging.Rel) []staging.Rel {
+	order := make([]int, len(rels))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int { return strings.Compare(rels[i].End, rels[j].End) })
+	out := make([]staging.Rel, len(rels))
+	for i, o := range order {
+		out[i] = rels[o]
+	}
+	return out
 }
 
 // statement is one query of a batch with its rows.
@@ -107,7 +123,7 @@ func (b bucket) relStatements(rels []staging.Rel, mode Mode) []statement {
 	if len(rels) == 0 {
 		return nil
 	}
-	sort.SliceStable(rels, func(i, j int) bool { return rels[i].End < rels[j].End })
+	rels = sortedByEnd(rels)
 	if mode == ModeCreate || b.rel.KeyProp == "" {
 		rows := make([]any, len(rels))
 		for i, r := range rels {

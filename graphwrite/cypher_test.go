@@ -123,3 +123,11 @@ func TestParseMode(t *testing.T) {
 		t.Error("ParseMode(upsert) succeeded")
 	}
 }
+
+func TestSortedByEnd(t *testing.T) {
+	rels := []staging.Rel{{Start: "1", End: "b"}, {Start: "2", End: "a"}, {Start: "3", End: "b"}, {Start: "4", End: "a"}}
+	want := []staging.Rel{{Start: "2", End: "a"}, {Start: "4", End: "a"}, {Start: "1", End: "b"}, {Start: "3", End: "b"}}
+	if diff := cmp.Diff(want, sortedByEnd(rels)); diff != "" {
+		t.Errorf("sortedByEnd (-want +got):\n%s", diff)
+	}
+}
