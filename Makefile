@@ -86,11 +86,11 @@ Queries to try:
   MATCH (l:Learner)-[:RESIDES_IN]->(c:Country)
   RETURN c.code, c.name, count(l) AS learners ORDER BY learners DESC LIMIT 10;
 
-  // the most common skills, then the learners with one of them
+  // the most common skills, then the learners with a given skill
   MATCH (:Learner)-[:HAS_SKILL]->(s:Skill) RETURN s.id, s.name, count(*) AS n ORDER BY n DESC LIMIT 10;
-  MATCH (l:Learner)-[h:HAS_SKILL]->(s:Skill {id: $$skillId}) RETURN l.sandId, l.fullName, h.level LIMIT 25;
+  MATCH (l:Learner)-[h:HAS_SKILL]->(:Skill {name: 'Python'}) RETURN l.sandId, l.fullName, h.level LIMIT 25;
 
-  // one learner's neighbourhood (in Neo4j Browser, return paths to see the graph)
+  // a learner's neighbourhood (Neo4j Browser draws the paths; or use {sandId: '...'})
   MATCH (l:Learner) WITH l LIMIT 1 MATCH p = (l)-[]-() RETURN p;
 
   // where learners worked, by company
