@@ -200,6 +200,7 @@ func TestTable(t *testing.T) {
 Machine: 2 cores (AMD EPYC), 24.0 GiB memory, Linux 6.1, go1.26, Neo4j 5.26.19 community on the same machine.
 Graph: 1,700,000 rows read, 1,683,000 staged, 17,000 rejected; 4,000,000 nodes and 17,000,000 relationships (21,000,000 entities).
 Load: nodes in 100 s, relationships in 400 s; 3 retries (DeadlockDetected×3); verify: no differences in 2.0 s.
+CPU cost: stage 47.1 µs of importer CPU per row; load 33.3 µs of Neo4j CPU and 4.8 µs of importer CPU per entity.
 - generate      0.0 s  importer CPU – cores, Neo4j CPU – cores, load average 0.0 → 0.0
 - stage        50.0 s  importer CPU 1.60 cores, Neo4j CPU 0.02 cores, load average 1.0 → 2.0
 - clear         0.0 s  importer CPU – cores, Neo4j CPU – cores, load average 0.0 → 0.0

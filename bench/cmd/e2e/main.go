@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/learnergraph/importer/graphwrite"
 )
@@ -144,3 +145,13 @@ func (c config) logf(format string, args ...any) {
 }
 
 func (c config) path(name string) string { return filepath.Join(c.out, name) }
+
+// ping asks g for an answer, in at most ten seconds.
+func (c config) ping(g *graphwrite.Graph) func(context.Context) error {
+	return func(ctx context.Context) error {
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		_, err := g.Ping(ctx)
+		return err
+	}
+}

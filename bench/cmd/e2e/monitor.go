@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -230,6 +231,30 @@ func lockNeo4j(logf func(string, ...any)) (unlock func(), err error) {
 		}
 	}
 	return func() { f.Close() }, nil
+}
+
+// waitReady waits, for up to five minutes, until Neo4j answers a query:
+// other tests restart the shared Neo4j (graphwrite's restart test), and
+// the lock may come free while it is still starting.
+func waitReady(ctx context.Context, ping func(context.Context) error, logf func(string, ...any)) error {
+	deadline := time.Now().Add(5 * time.Minute)
+	for logged := false; ; logged = true {
+		err := ping(ctx)
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("wait for neo4j: %w", err)
+		}
+		if !logged {
+			logf("waiting for Neo4j to answer: %v", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(2 * time.Second):
+		}
+	}
 }
 
 // writeFile creates path with what write writes, buffered.

@@ -24,8 +24,7 @@ const window = 2 * time.Second
 // verify; then the table, result.json and the throughput series.
 func runBench(ctx context.Context, cfg config) error {
 	res := Result{Machine: machine(), Mode: string(graphwrite.ModeCreate), Workers: cfg.workers, BatchSize: cfg.batchSize}
-	pid := neo4jPID(cfg.neo4jPID)
-	if pid == 0 {
+	if neo4jPID(cfg.neo4jPID) == 0 {
 		cfg.logf("Neo4j's process not found (-neo4j-pid): its CPU time is not reported")
 	}
 	n, err := connect(ctx, cfg.conn)
@@ -42,7 +41,7 @@ func runBench(ctx context.Context, cfg config) error {
 
 	csvPath, statePath := cfg.path("learners.csv"), cfg.path("state.db")
 	cfg.logf("generate %d rows into %s", cfg.rows, csvPath)
-	m := startMeter(pid)
+	m := startMeter(neo4jPID(cfg.neo4jPID))
 	gen, err := generate(csvPath, cfg.rows, cfg.seed, cfg.badRate)
 	res.Generate = m.Stop()
 	if err != nil {
@@ -50,17 +49,17 @@ func runBench(ctx context.Context, cfg config) error {
 	}
 	res.Rows, res.Bytes = int64(gen.Rows), gen.Bytes
 	if cfg.baselineRows > 0 {
-		bl, err := runBaseline(ctx, cfg, n, g, pid, csvPath)
+		bl, err := runBaseline(ctx, cfg, n, g, csvPath)
 		if err != nil {
 			return err
 		}
 		res.Baseline = &bl
 	}
-	stageSamples, err := runStage(ctx, cfg, pid, csvPath, statePath, &res)
+	stageSamples, err := runStage(ctx, cfg, csvPath, statePath, &res)
 	if err != nil {
 		return err
 	}
-	loadSamples, err := runLoad(ctx, cfg, n, g, pid, statePath, &res)
+	loadSamples, err := runLoad(ctx, cfg, n, g, statePath, &res)
 	if err != nil {
 		return err
 	}
@@ -89,7 +88,7 @@ func generate(path string, rows int, seed int64, badRate float64) (bench.GenStat
 // cleared database one transaction per entity, and checks them with
 // graphwrite.Verify. The database keeps its uniqueness constraints (and
 // so their indexes): the baseline's MERGEs find their nodes by index.
-func runBaseline(ctx context.Context, cfg config, n *neo, g *graphwrite.Graph, pid int, csvPath string) (Baseline, error) {
+func runBaseline(ctx context.Context, cfg config, n *neo, g *graphwrite.Graph, csvPath string) (Baseline, error) {
 	var bl Baseline
 	state := cfg.path("baseline.db")
 	defer os.Remove(state + ".progress")
@@ -110,6 +109,10 @@ func runBaseline(ctx context.Context, cfg config, n *neo, g *graphwrite.Graph, p
 		return bl, err
 	}
 	defer unlock()
+	if err := waitReady(ctx, cfg.ping(g), cfg.logf); err != nil {
+		return bl, err
+	}
+	pid := neo4jPID(cfg.neo4jPID)
 	cfg.logf("baseline: clear the database, then write the first %d rows one transaction per entity", rows)
 	if _, err := g.ClearDatabase(ctx); err != nil {
 		return bl, err
@@ -137,14 +140,14 @@ func runBaseline(ctx context.Context, cfg config, n *neo, g *graphwrite.Graph, p
 }
 
 // runStage stages the whole file, recording rows read at every checkpoint.
-func runStage(ctx context.Context, cfg config, pid int, csvPath, statePath string, res *Result) ([]sample, error) {
+func runStage(ctx context.Context, cfg config, csvPath, statePath string, res *Result) ([]sample, error) {
 	cfg.logf("stage %s into %s", csvPath, statePath)
 	stopProfile, err := profile(cfg.stageProfile)
 	if err != nil {
 		return nil, err
 	}
 	var samples []sample
-	m := startMeter(pid)
+	m := startMeter(neo4jPID(cfg.neo4jPID))
 	counts, err := staging.Stage(ctx, csvPath, statePath, staging.Options{Overwrite: true, Command: "bench",
 		Progress: func(p staging.Progress) {
 			samples = append(samples, sample{At: time.Since(m.start), Count: p.Counts.Rows.Read})
@@ -168,7 +171,7 @@ func runStage(ctx context.Context, cfg config, pid int, csvPath, statePath strin
 // runLoad clears the database and loads the state file into it in create
 // mode, sampling the load's progress from the state file's load marks;
 // then verifies it.
-func runLoad(ctx context.Context, cfg config, n *neo, g *graphwrite.Graph, pid int, statePath string, res *Result) ([]sample, error) {
+func runLoad(ctx context.Context, cfg config, n *neo, g *graphwrite.Graph, statePath string, res *Result) ([]sample, error) {
 	db, err := checkpoint.Open(statePath)
 	if err != nil {
 		return nil, err
@@ -179,6 +182,10 @@ func runLoad(ctx context.Context, cfg config, n *neo, g *graphwrite.Graph, pid i
 		return nil, err
 	}
 	defer unlock()
+	if err := waitReady(ctx, cfg.ping(g), cfg.logf); err != nil {
+		return nil, err
+	}
+	pid := neo4jPID(cfg.neo4jPID)
 	cfg.logf("clear the database")
 	m := startMeter(pid)
 	_, err = g.ClearDatabase(ctx)

@@ -142,6 +142,9 @@ func table(r Result) string {
 		count(r.Rows), count(r.Staged), count(r.Rejected), count(r.Nodes), count(r.Relationships), count(r.Nodes+r.Relationships))
 	fmt.Fprintf(&b, "Load: nodes in %s s, relationships in %s s; %s; verify: %s in %s s.\n",
 		secs(r.NodeSeconds), secs(r.RelSeconds()), retries(r.Retries), differences(r.Differences), secs(r.Verify.Seconds))
+	entities := float64(r.Nodes + r.Relationships)
+	fmt.Fprintf(&b, "CPU cost: stage %s µs of importer CPU per row; load %s µs of Neo4j CPU and %s µs of importer CPU per entity.\n",
+		micros(r.Stage.CPU, float64(r.Rows)), micros(r.Load.Neo4jCPU, entities), micros(r.Load.CPU, entities))
 	for _, p := range []struct {
 		name string
 		ph   Phase
@@ -236,6 +239,14 @@ func mib(n uint64) string {
 		return "–"
 	}
 	return strconv.FormatUint((n+1<<19)>>20, 10) + " MiB"
+}
+
+// micros is cpu seconds per n things, in microseconds.
+func micros(cpu, n float64) string {
+	if cpu <= 0 || n <= 0 {
+		return "–"
+	}
+	return strconv.FormatFloat(round(cpu/n*1e6, 1), 'f', 1, 64)
 }
 
 func cores(cpu, wall float64) string {

@@ -71,9 +71,9 @@ func drawPanel(b *strings.Builder, p panel, top int) {
 		label := html.EscapeString(band.label)
 		switch w := x1 - x0; {
 		case w >= 6.5*float64(len(band.label))+6:
-			fmt.Fprintf(b, `<text x="%.1f" y="%d" text-anchor="middle" font-size="11" fill="#445">%s</text>`+"\n", (x0+x1)/2, top+panelHeight-8, label)
+			fmt.Fprintf(b, `<text x="%.1f" y="%d" text-anchor="middle" font-size="11" fill="#445" stroke="white" stroke-width="3" paint-order="stroke">%s</text>`+"\n", (x0+x1)/2, top+panelHeight-8, label)
 		case w >= 11:
-			fmt.Fprintf(b, `<text transform="translate(%.1f,%d) rotate(-90)" font-size="10" fill="#445">%s</text>`+"\n",
+			fmt.Fprintf(b, `<text transform="translate(%.1f,%d) rotate(-90)" font-size="10" fill="#445" stroke="white" stroke-width="3" paint-order="stroke">%s</text>`+"\n",
 				(x0+x1)/2+4, top+panelHeight-8, label)
 		}
 	}

@@ -30,7 +30,6 @@ func (r SweepRun) Rate() float64 { return div(float64(r.Entities), r.Phase.Secon
 // -sweep-repeats times, the settings interleaved so that a change in the
 // machine's load spreads over all of them.
 func runSweep(ctx context.Context, cfg config) error {
-	pid := neo4jPID(cfg.neo4jPID)
 	g, err := graphwrite.Connect(ctx, cfg.conn)
 	if err != nil {
 		return err
@@ -55,7 +54,7 @@ func runSweep(ctx context.Context, cfg config) error {
 		for _, w := range cfg.sweepWorkers {
 			for _, b := range cfg.sweepBatches {
 				cfg.logf("sweep %d/%d: batch size %d, %d workers", rep+1, cfg.sweepRepeats, b, w)
-				r, err := sweepLoad(ctx, cfg, g, pid, statePath, b, w)
+				r, err := sweepLoad(ctx, cfg, g, statePath, b, w)
 				if err != nil {
 					return err
 				}
@@ -84,7 +83,7 @@ func runSweep(ctx context.Context, cfg config) error {
 }
 
 // sweepLoad clears the database and loads the staged file once.
-func sweepLoad(ctx context.Context, cfg config, g *graphwrite.Graph, pid int, statePath string, batch, workers int) (SweepRun, error) {
+func sweepLoad(ctx context.Context, cfg config, g *graphwrite.Graph, statePath string, batch, workers int) (SweepRun, error) {
 	r := SweepRun{BatchSize: batch, Workers: workers}
 	db, err := checkpoint.Open(statePath)
 	if err != nil {
@@ -96,13 +95,16 @@ func sweepLoad(ctx context.Context, cfg config, g *graphwrite.Graph, pid int, st
 		return r, err
 	}
 	defer unlock()
+	if err := waitReady(ctx, cfg.ping(g), cfg.logf); err != nil {
+		return r, err
+	}
 	if _, err := g.ClearDatabase(ctx); err != nil {
 		return r, err
 	}
 	if _, err := graphwrite.Begin(ctx, g, db, graphwrite.ModeCreate, workers); err != nil {
 		return r, err
 	}
-	m := startMeter(pid)
+	m := startMeter(neo4jPID(cfg.neo4jPID))
 	st, err := graphwrite.Load(ctx, g, db, graphwrite.LoadOptions{Workers: workers, BatchSize: batch})
 	r.Phase = m.Stop()
 	if err != nil {
