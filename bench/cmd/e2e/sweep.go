@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -161,6 +162,22 @@ func sweepTable(rows int, entities int64, batches, workers []int, runs []SweepRu
 			}
 		}
 		sb.WriteString("\n")
+	}
+	if len(runs) > 0 {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		var neo, wall float64
+		total := map[string]int64{}
+		for _, r := range runs {
+			lo = min(lo, r.Phase.LoadAvg[0], r.Phase.LoadAvg[1])
+			hi = max(hi, r.Phase.LoadAvg[0], r.Phase.LoadAvg[1])
+			neo += r.Phase.Neo4jCPU
+			wall += r.Phase.Seconds
+			for k, v := range r.Retries {
+				total[k] += v
+			}
+		}
+		fmt.Fprintf(&sb, "\nMachine load average during the sweep %.1f–%.1f; Neo4j used %s cores on average; %s.\n",
+			lo, hi, cores(neo, wall), retries(total))
 	}
 	return sb.String()
 }
