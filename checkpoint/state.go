@@ -8,6 +8,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // FormatVersion is the version of the state file layout written by this
@@ -108,7 +109,7 @@ func initFile(path string, init []func(*bolt.Tx) error) error {
 // holds it.
 func remove(path string) error {
 	db, err := openBolt(path, false)
-	if err != nil && !errors.Is(err, bolt.ErrInvalid) && !errors.Is(err, bolt.ErrVersionMismatch) {
+	if err != nil && !errors.Is(err, berrors.ErrInvalid) && !errors.Is(err, berrors.ErrVersionMismatch) {
 		return err
 	}
 	if db != nil {
@@ -144,7 +145,7 @@ func open(path string, readOnly bool) (*bolt.DB, error) {
 		return nil, fmt.Errorf("open %s: %w: the file is empty", path, ErrVersion)
 	}
 	db, err := openBolt(path, readOnly)
-	if errors.Is(err, bolt.ErrInvalid) || errors.Is(err, bolt.ErrVersionMismatch) || errors.Is(err, bolt.ErrChecksum) {
+	if errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrVersionMismatch) || errors.Is(err, berrors.ErrChecksum) {
 		return nil, fmt.Errorf("open %s: %w: not an importer state file (%v)", path, ErrVersion, err)
 	}
 	if err != nil {
@@ -165,7 +166,7 @@ func openBolt(path string, readOnly bool) (*bolt.DB, error) {
 		NoFreelistSync:  true,
 		InitialMmapSize: 1 << 30,
 	})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("open %s: %w%s", path, ErrInUse, holderHint(path))
 	}
 	if err != nil {

@@ -1,9 +1,6 @@
 package staging
 
 import (
-	"context"
-	"io"
-
 	"github.com/learnergraph/importer/checkpoint"
 )
 
@@ -26,22 +23,13 @@ type learnerRow struct {
 	entries []learnerEntry
 }
 
-// learnerEntry is one per-learner node or relationship.
+// learnerEntry is one per-learner node or relationship, encoded: batches
+// wait in memory, so they hold nothing the encoding does not (a merge with
+// an earlier row of the same learner decodes the value again).
 type learnerEntry struct {
-	name       string // label or type
-	suffix     []byte // bucket key after the learner's ordinal
-	value      []byte // encoded record
-	props      Props  // to merge into what an earlier row of the learner staged
-	start, end string // relationships only
-	isRel      bool
-}
-
-// encode re-encodes the entry with merged properties.
-func (e learnerEntry) encode(p Props) []byte {
-	if e.isRel {
-		return encodeRel(e.start, e.end, p)
-	}
-	return encodeNode(p)
+	name   string // label or type
+	suffix []byte // bucket key after the learner's ordinal
+	value  []byte // encoded record
 }
 
 // sharedEntity is a node or relationship that many learners share
@@ -59,37 +47,10 @@ type Reject struct {
 	Record string
 }
 
-// readBatches reads records, transforms them and sends batches of up to n
-// rows until the end of the input or until ctx is cancelled. It closes out.
-func readBatches(ctx context.Context, r *csvReader, h *Header, n int, out chan<- batch) error {
-	defer close(out)
-	for {
-		b, err := readBatch(r, h, n)
-		if err != nil {
-			return err
-		}
-		select {
-		case out <- b:
-		case <-ctx.Done():
-			return nil
-		}
-		if b.next.Done {
-			return nil
-		}
-	}
-}
-
-func readBatch(r *csvReader, h *Header, n int) (batch, error) {
-	b := batch{shared: map[string]map[string]sharedEntity{}}
-	for len(b.rows)+len(b.rejects) < n {
-		rec, err := r.read()
-		if err == io.EOF {
-			b.next.Done = true
-			break
-		}
-		if err != nil {
-			return b, err
-		}
+// prepare transforms a run of records into a batch.
+func prepare(h *Header, rs records) batch {
+	b := batch{shared: map[string]map[string]sharedEntity{}, next: rs.next}
+	for _, rec := range rs.recs {
 		row, err := transform(h, rec)
 		if err != nil {
 			b.rejects = append(b.rejects, Reject{
@@ -102,8 +63,7 @@ func readBatch(r *csvReader, h *Header, n int) (batch, error) {
 		}
 		b.add(row)
 	}
-	b.next.Offset, b.next.Line = r.next()
-	return b, nil
+	return b
 }
 
 // add prepares an accepted row.
@@ -115,7 +75,7 @@ func (b *batch) add(row Row) {
 			b.addShared(n.Label, n.Key, sharedEntity{props: n.Props})
 			continue
 		}
-		lr.entries = append(lr.entries, learnerEntry{name: n.Label, value: encodeNode(n.Props), props: n.Props})
+		lr.entries = append(lr.entries, learnerEntry{name: n.Label, value: encodeNode(n.Props)})
 	}
 	for _, r := range row.Rels {
 		spec, _ := RelSpecOf(r.Type)
@@ -126,7 +86,6 @@ func (b *batch) add(row Row) {
 		}
 		lr.entries = append(lr.entries, learnerEntry{
 			name: r.Type, suffix: relKey(spec, nil, r.End, r.Props), value: encodeRel(r.Start, r.End, r.Props),
-			props: r.Props, start: r.Start, end: r.End, isRel: true,
 		})
 	}
 	b.rows = append(b.rows, lr)

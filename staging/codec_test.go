@@ -91,7 +91,7 @@ func TestCodecCorrupt(t *testing.T) {
 func FuzzCodec(f *testing.F) {
 	f.Add([]byte(nil), "x", int64(1), 1.5, true, int32(0))
 	f.Add(encodeRel("a", "b", allTypes(f)), "", int64(math.MinInt64), math.Inf(1), false, int32(-1))
-	f.Add(encodeReject(Reject{SandID: "L", Reason: "r", Record: "x"}), "ü", int64(-1), -0.0, true, int32(math.MaxInt32))
+	f.Add(encodeReject(Reject{SandID: "L", Reason: "r", Record: "x"}), "ü", int64(-1), math.Copysign(0, -1), true, int32(math.MaxInt32))
 	f.Fuzz(func(t *testing.T, raw []byte, s string, i int64, fl float64, b bool, d int32) {
 		p := props("s", s, "i", i, "f", fl, "b", b, "d", Date(d),
 			"ss", []string{s, s}, "is", []int64{i}, "fs", []float64{fl, -fl}, "bs", []bool{b, !b})

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -20,7 +21,7 @@ import (
 var ErrInputChanged = errors.New("input file changed since staging started")
 
 // DefaultBatchRows is how many rows one staging transaction commits.
-const DefaultBatchRows = 10000
+const DefaultBatchRows = 5000
 
 // Options tune a staging run.
 type Options struct {
@@ -183,13 +184,15 @@ func run(ctx context.Context, db *bolt.DB, state string, f *os.File, h *Header, 
 	}
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading()
-	batches := make(chan batch, 2)
+	workers := runtime.GOMAXPROCS(0)
+	batches := make(chan (<-chan batch), workers)
 	readErr := make(chan error, 1)
 	r := newCSVReader(bufio.NewReaderSize(f, 1<<20), mark.Offset, mark.Line, h.Fields())
-	go func() { readErr <- readBatches(readCtx, r, h, opt.BatchRows, batches) }()
+	go func() { readErr <- stream(readCtx, r, h, opt.BatchRows, workers, batches) }()
 
 	var counts checkpoint.Counts
-	for b := range batches {
+	for result := range batches {
+		b := <-result
 		if counts, err = commit(db, b); err != nil {
 			return counts, err
 		}

@@ -134,15 +134,34 @@ func (w *txWriter) put(e learnerEntry, key []byte, isNew bool) error {
 	b := w.buckets[e.name]
 	if !isNew {
 		if old := b.Get(key); old != nil {
-			merged, err := decodeProps(e.name, old)
+			merged, err := mergeRecords(e.name, old, e.value)
 			if err != nil {
 				return fmt.Errorf("merge %s: %w", e.name, err)
 			}
-			return b.Put(key, e.encode(merged.Merge(e.props)))
+			return b.Put(key, merged)
 		}
 	}
 	w.count(e.name)
 	return b.Put(key, e.value)
+}
+
+// mergeRecords lays the later encoded record's properties over the earlier
+// one's, and encodes the result.
+func mergeRecords(name string, earlier, later []byte) ([]byte, error) {
+	if _, isRel := RelSpecOf(name); isRel {
+		_, _, p, err := decodeRel(earlier)
+		if err != nil {
+			return nil, err
+		}
+		start, end, q, err := decodeRel(later)
+		return encodeRel(start, end, p.Merge(q)), err
+	}
+	p, err := decodeNode(earlier)
+	if err != nil {
+		return nil, err
+	}
+	q, err := decodeNode(later)
+	return encodeNode(p.Merge(q)), err
 }
 
 // flushShared merges the batch's shared entities into their buckets, in
