@@ -185,7 +185,7 @@ func run(ctx context.Context, db *bolt.DB, state string, f *os.File, h *Header, 
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading()
 	workers := runtime.GOMAXPROCS(0)
-	batches := make(chan (<-chan batch), workers)
+	batches := make(chan (<-chan batch), 1)
 	readErr := make(chan error, 1)
 	r := newCSVReader(bufio.NewReaderSize(f, 1<<20), mark.Offset, mark.Line, h.Fields())
 	go func() { readErr <- stream(readCtx, r, h, opt.BatchRows, workers, batches) }()
