@@ -1,0 +1,181 @@
+package main
+
+import (
+		"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/learnergraph/importer/checkpoint"
+)
+
+const smallCSV = `sandId,fullName,residenceCountryCode,skills
+L1,Ana,fr,"[{""id"":""go"",""level"":3}]"
+L2,Bob,USA,
+L1,,FR,
+,Nobody,DE,
+L3,"Cy, Jr",de,"[{""name"":""no id""}]"
+`
+
+// writeFile writes content into a new file in a temporary directory.
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestStageStatusRejects(t *testing.T) {
+	input := writeFile(t, "learners.csv", smallCSV)
+	state := filepath.Join(filepath.Dir(input), "import.db")
+	if code, _, stderr := runCmd(t, "", "stage", "--input", input, "--state", state); code != exitOK {
+		t.Fatalf("stage: exit %d: %s", code, stderr)
+	}
+
+	code, stdout, stderr := runCmd(t, "", "status", "--state", state, "--json")
+	if code != exitOK {
+		t.Fatalf("status: exit %d: %s", code, stderr)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("status --json is not one JSON object: %v\n%s", err, stdout)
+	}
+	want := map[string]any{
+		"phase": "staged",
+		"rows":  map[string]any{"read": 5.0, "staged": 2.0, "rejected": 3.0, "duplicates": 1.0},
+		"nodes": map[string]any{"Learner": 1.0, "Country": 1.0, "City": 0.0, "Skill": 1.0, "Program": 0.0,
+			"Company": 0.0, "LearningState": 0.0, "ProfessionalState": 0.0},
+		"relationships": map[string]any{"RESIDES_IN": 1.0, "ORIGINATES_FROM": 0.0, "LIVES_IN": 0.0, "IN_COUNTRY": 0.0,
+			"HAS_SKILL": 1.0, "ENROLLED_IN": 0.0, "WORKED_AT": 0.0, "HAS_LEARNING_STATE": 0.0, "HAS_PROFESSIONAL_STATE": 0.0},
+		"loaded": map[string]any{
+			"nodes": map[string]any{"Learner": 0.0, "Country": 0.0, "City": 0.0, "Skill": 0.0, "Program": 0.0,
+				"Company": 0.0, "LearningState": 0.0, "ProfessionalState": 0.0},
+			"relationships": map[string]any{"RESIDES_IN": 0.0, "ORIGINATES_FROM": 0.0, "LIVES_IN": 0.0, "IN_COUNTRY": 0.0,
+				"HAS_SKILL": 0.0, "ENROLLED_IN": 0.0, "WORKED_AT": 0.0, "HAS_LEARNING_STATE": 0.0, "HAS_PROFESSIONAL_STATE": 0.0},
+		},
+		"input": input,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("status --json (-want +got):\n%s", diff)
+	}
+
+	code, stdout, stderr = runCmd(t, "", "rejects", "--state", state)
+	if code != exitOK {
+		t.Fatalf("rejects: exit %d: %s", code, stderr)
+	}
+	records, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+	if err != nil {
+		t.Fatalf("rejects output is not CSV: %v", err)
+	}
+	wantRejects := [][]string{
+		{"line", "sandId", "reason", "record"},
+		{"3", "L2", `residenceCountryCode: "USA" is not a two-letter country code`, "L2,Bob,USA,"},
+		{"5", "", "missing sandId", ",Nobody,DE,"},
+		{"6", "L3", `skills[0]: missing required field "id"`, `L3,"Cy, Jr",de,"[{""name"":""no id""}]"`},
+	}
+	if diff := cmp.Diff(wantRejects, records); diff != "" {
+		t.Errorf("rejects (-want +got):\n%s", diff)
+	}
+
+	code, stdout, stderr = runCmd(t, "", "rejects", "--state", state, "--limit", "1")
+	if code != exitOK {
+		t.Fatalf("rejects --limit: exit %d: %s", code, stderr)
+	}
+	if records, err := csv.NewReader(strings.NewReader(stdout)).ReadAll(); err != nil || len(records) != 2 {
+		t.Errorf("rejects --limit 1: %d records (%v), want the header and one row", len(records), err)
+	}
+}
+
+// TestStageUserErrors: each is one line on stderr, exit status 2, and no
+// state file left behind.
+func TestStageUserErrors(t *testing.T) {
+	dir := t.TempDir()
+	noSandID := writeFile(t, "nosand.csv", "fullName\nAna\n")
+	good := writeFile(t, "good.csv", smallCSV)
+	existing := filepath.Join(dir, "existing.db")
+	if code, _, stderr := runCmd(t, "", "stage", "--input", good, "--state", existing); code != exitOK {
+		t.Fatalf("stage: %s", stderr)
+	}
+	cases := []struct {
+		name  string
+		args  []string
+		state string
+		want  string
+	}{
+		{"missing input", []string{"--input", filepath.Join(dir, "nope.csv")}, filepath.Join(dir, "a.db"), "no such file"},
+		{"directory as input", []string{"--input", dir}, filepath.Join(dir, "b.db"), "is a directory"},
+		{"no sandId column", []string{"--input", noSandID}, filepath.Join(dir, "c.db"), "no sandId column"},
+		{"no --input", nil, filepath.Join(dir, "d.db"), "--input is required"},
+		{"bad flag", []string{"--input", good, "--bogus"}, filepath.Join(dir, "e.db"), "flag provided but not defined"},
+		{"existing state", []string{"--input", good}, existing, "already exists"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, stderr := runCmd(t, "", append([]string{"stage", "--state", c.state}, c.args...)...)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d; stderr %q", code, exitUsage, stderr)
+			}
+			if !strings.Contains(stderr, c.want) {
+				t.Errorf("stderr %q does not say %q", stderr, c.want)
+			}
+			if c.state != existing {
+				if _, err := os.Stat(c.state); !os.IsNotExist(err) {
+					t.Errorf("a state file was left behind: %v", err)
+				}
+			}
+		})
+	}
+}
+
+// TestResumeStaged: resuming a fully staged file is a usage error that
+// says what to do next; a missing state file too.
+func TestResumeStaged(t *testing.T) {
+	input := writeFile(t, "learners.csv", smallCSV)
+	state := filepath.Join(filepath.Dir(input), "import.db")
+	if code, _, stderr := runCmd(t, "", "stage", "--input", input, "--state", state); code != exitOK {
+		t.Fatalf("stage: %s", stderr)
+	}
+	code, _, stderr := runCmd(t, "", "resume", "--state", state)
+	if code != exitUsage || !strings.Contains(stderr, "importer load --state") {
+		t.Errorf("resume of a staged file: exit %d, stderr %q", code, stderr)
+	}
+	code, _, stderr = runCmd(t, "", "resume", "--state", state+".missing")
+	if code != exitUsage || !strings.Contains(stderr, "not found") {
+		t.Errorf("resume of a missing file: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestStatusWhileLocked: while another process holds the state file,
+// status reports the snapshot that process published, marked live.
+func TestStatusWhileLocked(t *testing.T) {
+	input := writeFile(t, "learners.csv", smallCSV)
+	state := filepath.Join(filepath.Dir(input), "import.db")
+	if code, _, stderr := runCmd(t, "", "stage", "--input", input, "--state", state); code != exitOK {
+		t.Fatalf("stage: %s", stderr)
+	}
+	holder, err := checkpoint.Open(state) // bbolt's flock: status's open waits, then gives up
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	code, stdout, stderr := runCmd(t, "", "status", "--state", state)
+	if code != exitOK {
+		t.Fatalf("status while locked: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"phase: staged", "live from pid", "rows: 5 read, 2 staged, 3 rejected, 1 duplicates"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("status output lacks %q:\n%s", want, stdout)
+		}
+	}
+	os.Remove(state + ".progress")
+	code, _, stderr = runCmd(t, "", "status", "--state", state)
+	if code != exitUsage || !strings.Contains(stderr, "in use") {
+		t.Errorf("status while locked, no snapshot: exit %d, stderr %q", code, stderr)
+	}
+}
