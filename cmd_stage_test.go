@@ -1,7 +1,7 @@
 package main
 
 import (
-		"encoding/csv"
+	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
