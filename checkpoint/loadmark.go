@@ -32,24 +32,6 @@ func (m LoadMark) key() []byte {
 	return []byte(m.Kind + "/" + m.Name + "/" + strconv.Itoa(m.Part))
 }
 
-// ReadLoadMark returns the stored mark for kind/name/part, or a zero mark
-// (nothing written yet) when there is none.
-func ReadLoadMark(tx *bolt.Tx, kind, name string, part int) (LoadMark, error) {
-	m := LoadMark{Kind: kind, Name: name, Part: part}
-	b := tx.Bucket(loadMarksBucket)
-	if b == nil {
-		return m, nil
-	}
-	raw := b.Get(m.key())
-	if raw == nil {
-		return m, nil
-	}
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return m, fmt.Errorf("read load mark %s: %w", m.key(), err)
-	}
-	return m, nil
-}
-
 // WriteLoadMark stores m.
 func WriteLoadMark(tx *bolt.Tx, m LoadMark) error {
 	b, err := tx.CreateBucketIfNotExists(loadMarksBucket)

@@ -112,9 +112,6 @@ func TestLoadMarks(t *testing.T) {
 	}
 	defer db.Close()
 	update(t, db, func(tx *bolt.Tx) error {
-		if m, err := ReadLoadMark(tx, KindNodes, "Learner", 3); err != nil || !cmp.Equal(m, LoadMark{Kind: KindNodes, Name: "Learner", Part: 3}) {
-			t.Errorf("mark before any load: %+v, %v", m, err)
-		}
 		if marks, err := ReadLoadMarks(tx); err != nil || marks != nil {
 			t.Errorf("marks before any load: %+v, %v", marks, err)
 		}
@@ -132,16 +129,9 @@ func TestLoadMarks(t *testing.T) {
 		if diff := cmp.Diff(marks, got, cmpopts.EquateEmpty()); diff != "" || err != nil {
 			t.Errorf("marks in key order: %v (-want +got):\n%s", err, diff)
 		}
-		m, err := ReadLoadMark(tx, KindNodes, "Learner", 1)
-		if diff := cmp.Diff(marks[1], m); diff != "" || err != nil {
-			t.Errorf("one mark: %v (-want +got):\n%s", err, diff)
-		}
 		return tx.Bucket(loadMarksBucket).Put([]byte("nodes/Bad/0"), []byte("{"))
 	})
 	err = db.View(func(tx *bolt.Tx) error {
-		if _, err := ReadLoadMark(tx, KindNodes, "Bad", 0); err == nil {
-			t.Error("ReadLoadMark of a corrupt mark: no error")
-		}
 		_, err := ReadLoadMarks(tx)
 		return err
 	})
