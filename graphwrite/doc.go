@@ -80,8 +80,12 @@
 //
 // # Measurements
 //
-// See the comment on DefaultBatchSize and the package's benchmarks
-// (go test -bench . ./graphwrite, IMPORTER_BENCH_ROWS to scale).
+// See the comment on DefaultBatchSize for the batch size and worker sweeps
+// and the package's benchmark (go test -bench Load ./graphwrite,
+// IMPORTER_BENCH_ROWS to scale). In short: Neo4j does the work, about 25
+// CPU µs per entity in create mode and 30 in merge mode; the client spends
+// about 2 CPU µs per entity (reading bbolt, building parameters, packing);
+// batches of 5000 cost Neo4j the least, and 4 workers keep both cores busy.
 //
 // # Caveats
 //

@@ -16,13 +16,30 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// Defaults of the load's tuning flags, from the measurements in doc.go
-// (50k-200k generated rows, Neo4j 5.26 on the same 2-core machine).
+// Defaults of the load's tuning flags, from measurements on this 2-core
+// machine with Neo4j 5.26 on the same machine (and other work beside it;
+// load average 5-10, so wall times are noisy and Neo4j's CPU seconds are
+// the steadier figure). 50k generated rows = 657k entities, create mode,
+// 2 workers:
+//
+//	batch   1000: 23-25 s, Neo4j 16-18 CPU s, client 2.9 CPU s, 681 batches
+//	batch   5000: 23 s,    Neo4j 16 CPU s,    client 1.6 CPU s, 162 batches
+//	batch  10000: 25-40 s, Neo4j 16-18 CPU s, client 1.5 CPU s
+//	batch  20000: 27-37 s, Neo4j 17-18 CPU s, client 1.3 CPU s
+//
+// and with batch 5000, by workers (create; merge): 1: 29-40 s; 25-33 s,
+// 2: 22-30 s; 20-41 s, 3: 20-35 s, 4: 17-25 s; 16-26 s. Neo4j's CPU per
+// entity does not grow with workers (no lock waits, no deadlock retries
+// once relationship rows are sorted by end key), and more workers keep
+// both cores busy while the client reads and packs the next batches. On
+// 200k rows (2.57M entities): 4 workers 47.6 s (54k entities/s, Neo4j 64
+// CPU s, client 5.7 CPU s), 2 workers 67 s; merge mode with 4 workers 78 s.
 const (
-	// DefaultBatchSize is the number of staged entities per transaction.
+	// DefaultBatchSize is the number of staged entities per transaction:
+	// the least Neo4j CPU per entity; larger batches only cost heap.
 	DefaultBatchSize = 5000
 	// DefaultWorkers is the number of parallel writers.
-	DefaultWorkers = 2
+	DefaultWorkers = 4
 )
 
 const (
