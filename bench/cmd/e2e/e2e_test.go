@@ -141,6 +141,21 @@ func TestStepPathAndBands(t *testing.T) {
 	}
 }
 
+func TestBucketRates(t *testing.T) {
+	samples := []sample{{At: sec(1), Label: "Learner"}, {At: sec(3), Label: "Learner"},
+		{At: sec(4), Label: "HAS_SKILL"}, {At: sec(8), Label: "HAS_SKILL"}, {At: sec(9)}}
+	got := bucketRates(samples, map[string]int64{"Learner": 3000, "HAS_SKILL": 10000})
+	want := []BucketRate{{Name: "Learner", Entities: 3000, Seconds: 3}, {Name: "HAS_SKILL", Entities: 10000, Seconds: 5}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("bucketRates (-want +got):\n%s", d)
+	}
+	wantTable := "| bucket | entities | seconds | entities/s |\n|---|--:|--:|--:|\n" +
+		"| Learner | 3,000 | 3.0 | 1,000 |\n| HAS_SKILL | 10,000 | 5.0 | 2,000 |\n"
+	if d := cmp.Diff(wantTable, bucketTable(got)); d != "" {
+		t.Errorf("bucketTable (-want +got):\n%s", d)
+	}
+}
+
 // TestChart checks that the chart is well-formed XML with a line per
 // panel that has points, and that text is escaped.
 func TestChart(t *testing.T) {

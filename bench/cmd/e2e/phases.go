@@ -158,11 +158,14 @@ func runStage(ctx context.Context, cfg config, csvPath, statePath string, res *R
 		return nil, err
 	}
 	res.Staged, res.Rejected = counts.Rows.Staged, counts.Rows.Rejected
-	for _, v := range counts.Nodes {
+	res.staged = map[string]int64{}
+	for k, v := range counts.Nodes {
 		res.Nodes += v
+		res.staged[k] = v
 	}
-	for _, v := range counts.Relationships {
+	for k, v := range counts.Relationships {
 		res.Relationships += v
+		res.staged[k] = v
 	}
 	cfg.logf("staged %d rows in %.1f s: %.0f rows/s", counts.Rows.Read, res.Stage.Seconds, float64(counts.Rows.Read)/res.Stage.Seconds)
 	return samples, nil
@@ -219,6 +222,7 @@ func runLoad(ctx context.Context, cfg config, n *neo, g *graphwrite.Graph, state
 		end = time.Duration(res.Load.Seconds * float64(time.Second))
 	}
 	res.NodeSeconds = end.Seconds()
+	res.Buckets = bucketRates(*samples, res.staged)
 
 	cfg.logf("verify")
 	before = n.txCounter(ctx)
@@ -306,6 +310,9 @@ func report(cfg config, res Result, stage, load []sample) error {
 	if err := os.WriteFile(cfg.path("table.md"), []byte(text), 0o644); err != nil {
 		return fmt.Errorf("write table: %w", err)
 	}
+	if err := os.WriteFile(cfg.path("buckets.md"), []byte(bucketTable(res.Buckets)), 0o644); err != nil {
+		return fmt.Errorf("write bucket table: %w", err)
+	}
 	if err := writeFile(cfg.path("throughput.csv"), func(w *bufio.Writer) error { return writeSeries(w, points) }); err != nil {
 		return err
 	}
@@ -317,6 +324,7 @@ func report(cfg config, res Result, stage, load []sample) error {
 	if err := os.WriteFile(cfg.path("throughput.svg"), []byte(svg), 0o644); err != nil {
 		return fmt.Errorf("write chart: %w", err)
 	}
-	cfg.logf("wrote %s, %s, %s and %s", cfg.path("table.md"), cfg.path("result.json"), cfg.path("throughput.csv"), cfg.path("throughput.svg"))
+	cfg.logf("wrote %s, %s, %s, %s and %s", cfg.path("table.md"), cfg.path("buckets.md"), cfg.path("result.json"),
+		cfg.path("throughput.csv"), cfg.path("throughput.svg"))
 	return nil
 }

@@ -64,7 +64,9 @@ type Result struct {
 	Verify        Phase            `json:"verify"`
 	VerifyTx      int64            `json:"verifyTransactions"`
 	Differences   int              `json:"differences"`
+	Buckets       []BucketRate     `json:"buckets"` // the load, bucket by bucket
 	Baseline      *Baseline        `json:"baseline,omitempty"`
+	staged        map[string]int64 // entities staged by label and type
 }
 
 // RelSeconds is the part of the load after the last node.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/learnergraph/importer/checkpoint"
@@ -101,6 +102,38 @@ func loadSample(at time.Duration, st checkpoint.Status) sample {
 		s.Count += n
 	}
 	return s
+}
+
+// BucketRate is how long one bucket of the load took.
+type BucketRate struct {
+	Name     string  `json:"name"`
+	Entities int64   `json:"entities"`
+	Seconds  float64 `json:"seconds"`
+}
+
+// Rate is the bucket's entities/s.
+func (b BucketRate) Rate() float64 { return div(float64(b.Entities), b.Seconds) }
+
+// bucketRates times every bucket of the load from its samples: a bucket
+// takes the span during which samples found it in progress (see bands),
+// and its entities are the staged ones. A bucket too quick to be seen in
+// progress is left out.
+func bucketRates(samples []sample, staged map[string]int64) []BucketRate {
+	var out []BucketRate
+	for _, b := range bands(samples) {
+		out = append(out, BucketRate{Name: b.label, Entities: staged[b.label], Seconds: round(b.to-b.from, 3)})
+	}
+	return out
+}
+
+// bucketTable renders the bucket rates as a markdown table.
+func bucketTable(rs []BucketRate) string {
+	var b strings.Builder
+	b.WriteString("| bucket | entities | seconds | entities/s |\n|---|--:|--:|--:|\n")
+	for _, r := range rs {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", r.Name, count(r.Entities), secs(r.Seconds), rate(r.Rate()))
+	}
+	return b.String()
 }
 
 // writeSeries writes the points as CSV with a header.
