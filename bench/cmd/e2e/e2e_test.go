@@ -200,7 +200,7 @@ func TestTable(t *testing.T) {
 		Machine: Machine{Cores: 2, MemBytes: 24 << 30, CPU: "AMD EPYC", Kernel: "6.1", Go: "go1.26", Neo4j: "5.26.19 community"},
 		Rows:    1700000, Bytes: 1100000000, Staged: 1683000, Rejected: 17000, Nodes: 4000000, Relationships: 17000000,
 		Mode: "create", Workers: 2, BatchSize: 5000,
-		Stage:       Phase{Seconds: 50, PeakHeap: 100 << 20, PeakRSS: 300 << 20, CPU: 80, Neo4jCPU: 1, LoadAvg: [2]float64{1, 2}},
+		Stage:       Phase{Seconds: 50, PeakHeap: 100 << 20, PeakRSS: 300 << 20, PeakAnon: 200 << 20, CPU: 80, Neo4jCPU: 1, LoadAvg: [2]float64{1, 2}},
 		Load:        Phase{Seconds: 500, PeakHeap: 120 << 20, PeakRSS: 900 << 20, CPU: 100, Neo4jCPU: 700},
 		NodeSeconds: 100, Batches: 4200, Transactions: 4250, Retries: map[string]int64{"Neo.TransientError.Transaction.DeadlockDetected": 3},
 		Verify: Phase{Seconds: 2},
@@ -216,11 +216,11 @@ Machine: 2 cores (AMD EPYC), 24.0 GiB memory, Linux 6.1, go1.26, Neo4j 5.26.19 c
 Graph: 1,700,000 rows read, 1,683,000 staged, 17,000 rejected; 4,000,000 nodes and 17,000,000 relationships (21,000,000 entities).
 Load: nodes in 100 s, relationships in 400 s; 3 retries (DeadlockDetected×3); verify: no differences in 2.0 s.
 CPU cost: stage 47.1 µs of importer CPU per row; load 33.3 µs of Neo4j CPU and 4.8 µs of importer CPU per entity.
-- generate      0.0 s  importer CPU – cores, Neo4j CPU – cores, load average 0.0 → 0.0
-- stage        50.0 s  importer CPU 1.60 cores, Neo4j CPU 0.02 cores, load average 1.0 → 2.0
-- clear         0.0 s  importer CPU – cores, Neo4j CPU – cores, load average 0.0 → 0.0
-- load          500 s  importer CPU 0.20 cores, Neo4j CPU 1.40 cores, load average 0.0 → 0.0
-- verify        2.0 s  importer CPU – cores, Neo4j CPU – cores, load average 0.0 → 0.0
+- generate      0.0 s  importer CPU – cores, Neo4j CPU – cores, load average 0.0 → 0.0, peak RSS without mapped files –
+- stage        50.0 s  importer CPU 1.60 cores, Neo4j CPU 0.02 cores, load average 1.0 → 2.0, peak RSS without mapped files 200 MiB
+- clear         0.0 s  importer CPU – cores, Neo4j CPU – cores, load average 0.0 → 0.0, peak RSS without mapped files –
+- load          500 s  importer CPU 0.20 cores, Neo4j CPU 1.40 cores, load average 0.0 → 0.0, peak RSS without mapped files –
+- verify        2.0 s  importer CPU – cores, Neo4j CPU – cores, load average 0.0 → 0.0, peak RSS without mapped files –
 - baseline     80.0 s  for 2,000 rows (1.3 MB, 10,000 nodes, 20,000 relationships, no differences), importer CPU – cores, Neo4j CPU – cores, load average 0.0 → 0.0
 `
 	if d := cmp.Diff(want, table(r)); d != "" {

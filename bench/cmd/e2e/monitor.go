@@ -60,6 +60,11 @@ func procField(path, name string) (uint64, bool) {
 	if err != nil {
 		return 0, false
 	}
+	return statusField(raw, name)
+}
+
+// statusField finds a "Name: value kB" line in the text of a /proc file.
+func statusField(raw []byte, name string) (uint64, bool) {
 	for line := range strings.Lines(string(raw)) {
 		if rest, ok := strings.CutPrefix(line, name); ok {
 			f := strings.Fields(rest)
@@ -160,6 +165,7 @@ type meter struct {
 	wg       sync.WaitGroup
 	peakHeap uint64 // written by the sampler until stop
 	peakRSS  uint64 // sampled VmRSS, for when VmHWM cannot be reset
+	peakAnon uint64 // sampled RssAnon
 }
 
 const heapMetric = "/memory/classes/heap/objects:bytes"
@@ -193,8 +199,12 @@ func (m *meter) sample(s []metrics.Sample) {
 	if s[0].Value.Kind() == metrics.KindUint64 {
 		m.peakHeap = max(m.peakHeap, s[0].Value.Uint64())
 	}
-	if kb, ok := procField("/proc/self/status", "VmRSS:"); ok {
+	raw, _ := os.ReadFile("/proc/self/status")
+	if kb, ok := statusField(raw, "VmRSS:"); ok {
 		m.peakRSS = max(m.peakRSS, kb<<10)
+	}
+	if kb, ok := statusField(raw, "RssAnon:"); ok {
+		m.peakAnon = max(m.peakAnon, kb<<10)
 	}
 }
 
@@ -202,7 +212,7 @@ func (m *meter) sample(s []metrics.Sample) {
 func (m *meter) Stop() Phase {
 	close(m.stop)
 	m.wg.Wait()
-	p := Phase{Seconds: time.Since(m.start).Seconds(), PeakHeap: m.peakHeap, PeakRSS: m.peakRSS,
+	p := Phase{Seconds: time.Since(m.start).Seconds(), PeakHeap: m.peakHeap, PeakRSS: m.peakRSS, PeakAnon: m.peakAnon,
 		CPU: selfCPU() - m.cpu0, LoadAvg: [2]float64{m.load0, loadAvg()}}
 	if kb, ok := procField("/proc/self/status", "VmHWM:"); ok && m.hwmReset {
 		p.PeakRSS = max(p.PeakRSS, kb<<10)

@@ -15,7 +15,10 @@ type Phase struct {
 	Seconds  float64 `json:"seconds"`
 	PeakHeap uint64  `json:"peakHeapBytes"` // /memory/classes/heap/objects:bytes, sampled every 100 ms
 	PeakRSS  uint64  `json:"peakRSSBytes"`  // VmHWM, reset at the phase start
-	CPU      float64 `json:"cpuSeconds"`    // this process, user + system
+	// PeakAnon is the highest RssAnon sampled: RSS without mapped files
+	// (the state file bbolt maps), the process's own memory.
+	PeakAnon uint64  `json:"peakRSSAnonBytes"`
+	CPU      float64 `json:"cpuSeconds"` // this process, user + system
 	Neo4jCPU float64 `json:"neo4jCPUSeconds"`
 	// LoadAvg is the machine's 1-minute load average at the start and end.
 	LoadAvg [2]float64 `json:"loadAvg"`
@@ -151,8 +154,8 @@ func table(r Result) string {
 		name string
 		ph   Phase
 	}{{"generate", r.Generate}, {"stage", r.Stage}, {"clear", r.Clear}, {"load", r.Load}, {"verify", r.Verify}} {
-		fmt.Fprintf(&b, "- %-8s %8s s  importer CPU %s cores, Neo4j CPU %s cores, load average %.1f → %.1f\n",
-			p.name, secs(p.ph.Seconds), cores(p.ph.CPU, p.ph.Seconds), cores(p.ph.Neo4jCPU, p.ph.Seconds), p.ph.LoadAvg[0], p.ph.LoadAvg[1])
+		fmt.Fprintf(&b, "- %-8s %8s s  importer CPU %s cores, Neo4j CPU %s cores, load average %.1f → %.1f, peak RSS without mapped files %s\n",
+			p.name, secs(p.ph.Seconds), cores(p.ph.CPU, p.ph.Seconds), cores(p.ph.Neo4jCPU, p.ph.Seconds), p.ph.LoadAvg[0], p.ph.LoadAvg[1], mib(p.ph.PeakAnon))
 	}
 	if bl := r.Baseline; bl != nil {
 		fmt.Fprintf(&b, "- baseline %8s s  for %s rows (%s, %s nodes, %s relationships, %s), importer CPU %s cores, Neo4j CPU %s cores, load average %.1f → %.1f\n",
