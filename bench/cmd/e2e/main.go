@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/learnergraph/importer/graphwrite"
+	"github.com/learnergraph/importer/staging"
 )
 
 // config holds the flags.
@@ -33,6 +34,7 @@ type config struct {
 	out            string
 	workers        int
 	batchSize      int
+	stageBatchRows int
 	baselineRows   int
 	cpuProfile     string
 	stageProfile   string
@@ -90,6 +92,7 @@ func parseFlags(args []string, stdout, stderr io.Writer, getenv func(string) str
 	fs.StringVar(&cfg.out, "out", "out/bench", "directory for the CSV, the state files and the results")
 	fs.IntVar(&cfg.workers, "workers", graphwrite.DefaultWorkers, "load workers")
 	fs.IntVar(&cfg.batchSize, "batch-size", graphwrite.DefaultBatchSize, "staged entities per load transaction")
+	fs.IntVar(&cfg.stageBatchRows, "stage-batch-rows", staging.DefaultBatchRows, "rows per staging checkpoint")
 	fs.IntVar(&cfg.baselineRows, "baseline-rows", 2000, "rows written the seed's way, one transaction per entity (0: skip the baseline)")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the load phase to this file")
 	fs.StringVar(&cfg.stageProfile, "stage-cpuprofile", "", "write a CPU profile of the stage phase to this file")
@@ -119,8 +122,8 @@ func parseFlags(args []string, stdout, stderr io.Writer, getenv func(string) str
 		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
 	case cfg.rows < 1 || cfg.sweepRows < 1:
 		return cfg, errors.New("-rows and -sweep-rows must be at least 1")
-	case cfg.workers < 1 || cfg.batchSize < 1 || cfg.sweepRepeats < 1:
-		return cfg, errors.New("-workers, -batch-size and -sweep-repeats must be at least 1")
+	case cfg.workers < 1 || cfg.batchSize < 1 || cfg.stageBatchRows < 1 || cfg.sweepRepeats < 1:
+		return cfg, errors.New("-workers, -batch-size, -stage-batch-rows and -sweep-repeats must be at least 1")
 	case cfg.baselineRows < 0:
 		return cfg, errors.New("-baseline-rows must not be negative")
 	}

@@ -148,7 +148,7 @@ func runStage(ctx context.Context, cfg config, csvPath, statePath string, res *R
 	}
 	var samples []sample
 	m := startMeter(neo4jPID(cfg.neo4jPID))
-	counts, err := staging.Stage(ctx, csvPath, statePath, staging.Options{Overwrite: true, Command: "bench",
+	counts, err := staging.Stage(ctx, csvPath, statePath, staging.Options{Overwrite: true, Command: "bench", BatchRows: cfg.stageBatchRows,
 		Progress: func(p staging.Progress) {
 			samples = append(samples, sample{At: time.Since(m.start), Count: p.Counts.Rows.Read})
 		}})
