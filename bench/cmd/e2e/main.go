@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -35,6 +36,7 @@ type config struct {
 	workers        int
 	batchSize      int
 	stageBatchRows int
+	memLimit       int64
 	baselineRows   int
 	cpuProfile     string
 	stageProfile   string
@@ -59,6 +61,12 @@ func main() {
 	}
 }
 
+// importerMemLimit is the soft memory limit the importer sets for itself
+// unless GOMEMLIMIT is set (heapLimit in the importer's main.go): staging
+// and loading run in this process, so it sets the same to measure the
+// same garbage collector behaviour.
+const importerMemLimit = 224 << 20
+
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	cfg, err := parseFlags(args, stdout, stderr, getenv)
 	if err != nil {
@@ -66,6 +74,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			return nil
 		}
 		return err
+	}
+	if getenv("GOMEMLIMIT") == "" && cfg.memLimit > 0 {
+		debug.SetMemoryLimit(cfg.memLimit)
 	}
 	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
 		return fmt.Errorf("create output directory: %w", err)
@@ -94,6 +105,7 @@ func parseFlags(args []string, stdout, stderr io.Writer, getenv func(string) str
 	fs.IntVar(&cfg.batchSize, "batch-size", graphwrite.DefaultBatchSize, "staged entities per load transaction")
 	fs.IntVar(&cfg.stageBatchRows, "stage-batch-rows", staging.DefaultBatchRows, "rows per staging checkpoint")
 	fs.IntVar(&cfg.baselineRows, "baseline-rows", 2000, "rows written the seed's way, one transaction per entity (0: skip the baseline)")
+	fs.Int64Var(&cfg.memLimit, "memlimit", importerMemLimit, "Go soft memory limit in bytes, as the importer sets it (0: none; GOMEMLIMIT wins)")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the load phase to this file")
 	fs.StringVar(&cfg.stageProfile, "stage-cpuprofile", "", "write a CPU profile of the stage phase to this file")
 	fs.BoolVar(&cfg.keep, "keep", false, "keep the generated CSV and the state files")
