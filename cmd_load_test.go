@@ -197,6 +197,7 @@ func TestLoadVerifyClear(t *testing.T) {
 
 func TestConnectionErrors(t *testing.T) {
 	graphwritetest.Driver(t)
+	graphwritetest.Lock(t) // the graphwrite tests restart Neo4j under this lock
 	tests := []struct {
 		args []string
 		env  map[string]string

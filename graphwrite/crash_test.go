@@ -132,21 +132,24 @@ func TestSIGKILLAtRandomMomentsLosesAndDoublesNothing(t *testing.T) {
 			clearGraph(t, g)
 			state := stagedFile(t, crashRows, 1)
 			rng := rand.New(rand.NewPCG(42, uint64(i)))
-			args := []string{"load", "--state", state, "--mode", mode, "--workers", "2", "--batch-size", "40"}
+			// Small batches make a load of about a thousand transactions;
+			// kills land anywhere from process start-up to the last commit.
+			args := []string{"load", "--state", state, "--mode", mode, "--workers", "2", "--batch-size", "20"}
 			kills := 0
 			for attempt := 0; attempt < 12 && kills < 5; attempt++ {
-				d := time.Duration(300+rng.IntN(2200)) * time.Millisecond
+				d := time.Duration(100+rng.IntN(1100)) * time.Millisecond
 				killed, err := killAt(t, bin, d, args...)
 				if err != nil {
 					t.Fatal(err)
 				}
+				t.Logf("%s: %s after %s: killed %v", mode, args[0], d, killed)
 				if !killed {
 					break // the load finished before the kill
 				}
 				kills++
-				args = []string{"resume", "--state", state, "--workers", fmt.Sprint(1 + rng.IntN(3)), "--batch-size", fmt.Sprint(20 + rng.IntN(60))}
+				args = []string{"resume", "--state", state, "--workers", fmt.Sprint(1 + rng.IntN(3)), "--batch-size", fmt.Sprint(10 + rng.IntN(30))}
 			}
-			if kills < 2 {
+			if kills < 3 {
 				t.Fatalf("only %d kills landed during the load; make the load longer", kills)
 			}
 			runImporter(t, bin, "resume", "--state", state)
