@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -226,21 +227,33 @@ func (m *meter) Stop() Phase {
 // lockNeo4j takes the lock that graphwritetest.Lock takes for the tests
 // that write the shared test database, so that this run and those tests
 // never clear or load it at the same time: an exclusive flock on
-// $TMPDIR/importer-neo4j-tests.lock, held until unlock.
-func lockNeo4j(logf func(string, ...any)) (unlock func(), err error) {
+// $TMPDIR/importer-neo4j-tests.lock, held until unlock. It waits for the
+// lock until ctx is done.
+func lockNeo4j(ctx context.Context, logf func(string, ...any)) (unlock func(), err error) {
 	path := filepath.Join(os.TempDir(), "importer-neo4j-tests.lock")
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
 	if err != nil {
 		return nil, fmt.Errorf("lock neo4j: %w", err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		logf("waiting for %s (tests are using the database)", path)
-		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+	for waited := false; ; waited = true {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if err == nil {
+			return func() { f.Close() }, nil
+		}
+		if !errors.Is(err, syscall.EWOULDBLOCK) {
 			f.Close()
 			return nil, fmt.Errorf("lock neo4j: %w", err)
 		}
+		if !waited {
+			logf("waiting for %s (tests are using the database)", path)
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
 	}
-	return func() { f.Close() }, nil
 }
 
 // waitReady waits, for up to five minutes, until Neo4j answers a query:

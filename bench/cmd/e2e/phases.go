@@ -104,7 +104,7 @@ func runBaseline(ctx context.Context, cfg config, n *neo, g *graphwrite.Graph, c
 		return bl, err
 	}
 	defer db.Close()
-	unlock, err := lockNeo4j(cfg.logf)
+	unlock, err := lockNeo4j(ctx, cfg.logf)
 	if err != nil {
 		return bl, err
 	}
@@ -180,7 +180,7 @@ func runLoad(ctx context.Context, cfg config, n *neo, g *graphwrite.Graph, state
 		return nil, err
 	}
 	defer db.Close()
-	unlock, err := lockNeo4j(cfg.logf)
+	unlock, err := lockNeo4j(ctx, cfg.logf)
 	if err != nil {
 		return nil, err
 	}

@@ -91,7 +91,7 @@ func sweepLoad(ctx context.Context, cfg config, g *graphwrite.Graph, statePath s
 		return r, err
 	}
 	defer db.Close()
-	unlock, err := lockNeo4j(cfg.logf)
+	unlock, err := lockNeo4j(ctx, cfg.logf)
 	if err != nil {
 		return r, err
 	}
