@@ -83,6 +83,9 @@ func printStatus(w io.Writer, s checkpoint.Status) error {
 	if s.Live != nil {
 		fmt.Fprintf(w, " — live from pid %d (%s), updated %s", s.Live.PID, s.Live.Command, s.Live.Updated)
 	}
+	if s.ETA != "" {
+		fmt.Fprintf(w, ", ETA %s", s.ETA)
+	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "rows: %d read, %d staged, %d rejected, %d duplicates\n", s.Rows.Read, s.Rows.Staged, s.Rows.Rejected, s.Rows.Duplicates)
 	fmt.Fprintln(tw, "\tstaged\tloaded\t")

@@ -14,7 +14,10 @@ type Status struct {
 	Loaded        Loaded           `json:"loaded"`
 	Input         string           `json:"input,omitempty"`
 	Mode          string           `json:"mode,omitempty"`
-	Live          *Live            `json:"live,omitempty"`
+	// ETA is the time a running load still needs, by its rate so far; only
+	// in a running process's snapshot.
+	ETA  string `json:"eta,omitempty"`
+	Live *Live  `json:"live,omitempty"`
 }
 
 // Loaded counts what has been committed to Neo4j so far.

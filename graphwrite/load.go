@@ -454,6 +454,9 @@ func (l *loader) writeSnapshot() {
 		return err
 	})
 	if err == nil {
+		if s.Phase == checkpoint.PhaseLoading {
+			s.ETA = l.prog.eta(time.Now())
+		}
 		err = checkpoint.WriteSnapshot(l.opt.StatePath, checkpoint.Snapshot{
 			PID: os.Getpid(), Command: l.opt.Command, Updated: time.Now(), Status: s,
 		})

@@ -92,9 +92,24 @@ func (p *progress) line(now time.Time) string {
 	if p.total > 0 {
 		pct = 100 * float64(p.done) / float64(p.total)
 	}
-	eta := "?"
-	if rate > 0 {
-		eta = time.Duration(float64(p.total-p.done) / rate * float64(time.Second)).Round(time.Second).String()
+	return fmt.Sprintf("%-22s %5.1f%%  %d/%d entities  %.0f/s  ETA %s", p.bucket, pct, p.done, p.total, rate, etaString(p.total-p.done, rate))
+}
+
+// eta estimates the time the load still needs at now, from the rate so
+// far ("?" before anything was written).
+func (p *progress) eta(now time.Time) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rate := 0.0
+	if s := now.Sub(p.start).Seconds(); s > 0 {
+		rate = float64(p.done-p.base) / s
 	}
-	return fmt.Sprintf("%-22s %5.1f%%  %d/%d entities  %.0f/s  ETA %s", p.bucket, pct, p.done, p.total, rate, eta)
+	return etaString(p.total-p.done, rate)
+}
+
+func etaString(left int64, rate float64) string {
+	if rate <= 0 {
+		return "?"
+	}
+	return time.Duration(float64(left) / rate * float64(time.Second)).Round(time.Second).String()
 }

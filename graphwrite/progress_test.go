@@ -109,6 +109,9 @@ func TestInterruptedLoadStopsCleanlyAndResumes(t *testing.T) {
 	if written == 0 || snapWritten != written || snap.Status.Phase != checkpoint.PhaseLoading {
 		t.Errorf("after the interrupt: marks say %d written, snapshot %d in phase %s", written, snapWritten, snap.Status.Phase)
 	}
+	if _, err := time.ParseDuration(snap.Status.ETA); err != nil {
+		t.Errorf("a loading snapshot's ETA %q is not a duration: %v", snap.Status.ETA, err)
+	}
 
 	if _, err := Load(context.Background(), g, db, opt); err != nil {
 		t.Fatal(err)
@@ -117,7 +120,7 @@ func TestInterruptedLoadStopsCleanlyAndResumes(t *testing.T) {
 		t.Fatalf("graph after interrupt and resume differs (-want +got):\n%s", diff)
 	}
 	snap, err = checkpoint.ReadSnapshot(state)
-	if err != nil || snap.Status.Phase != checkpoint.PhaseLoaded || snap.Command != "load" {
+	if err != nil || snap.Status.Phase != checkpoint.PhaseLoaded || snap.Command != "load" || snap.Status.ETA != "" {
 		t.Errorf("final snapshot: %+v, %v", snap, err)
 	}
 	if diff := cmp.Diff(snap.Status.Nodes, snap.Status.Loaded.Nodes); diff != "" {
