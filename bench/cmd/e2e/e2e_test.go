@@ -135,22 +135,22 @@ func TestStepPathAndBands(t *testing.T) {
 	}
 	samples := []sample{{At: sec(1), Label: "Country"}, {At: sec(2), Label: "Learner"}, {At: sec(3), Label: "Learner"},
 		{At: sec(4), Label: "HAS_SKILL"}, {At: sec(5)}}
-	wantBands := []band{{0, 1, "Country"}, {1, 3, "Learner"}, {3, 4, "HAS_SKILL"}}
+	wantBands := []band{{0, 1, "Country", 0}, {1, 3, "Learner", 0}, {3, 4, "HAS_SKILL", 0}}
 	if d := cmp.Diff(wantBands, bands(samples), cmp.AllowUnexported(band{})); d != "" {
 		t.Errorf("bands (-want +got):\n%s", d)
 	}
 }
 
 func TestBucketRates(t *testing.T) {
-	samples := []sample{{At: sec(1), Label: "Learner"}, {At: sec(3), Label: "Learner"},
-		{At: sec(4), Label: "HAS_SKILL"}, {At: sec(8), Label: "HAS_SKILL"}, {At: sec(9)}}
+	samples := []sample{{At: sec(1), Label: "Learner", CPU: 100.5}, {At: sec(3), Label: "Learner", CPU: 102.5},
+		{At: sec(4), Label: "HAS_SKILL", CPU: 103}, {At: sec(8), Label: "HAS_SKILL", CPU: 106}, {At: sec(9), CPU: 106.2}}
 	got := bucketRates(samples, map[string]int64{"Learner": 3000, "HAS_SKILL": 10000})
-	want := []BucketRate{{Name: "Learner", Entities: 3000, Seconds: 3}, {Name: "HAS_SKILL", Entities: 10000, Seconds: 5}}
+	want := []BucketRate{{Name: "Learner", Entities: 3000, Seconds: 3, Neo4jCPU: 2}, {Name: "HAS_SKILL", Entities: 10000, Seconds: 5, Neo4jCPU: 3.5}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("bucketRates (-want +got):\n%s", d)
 	}
-	wantTable := "| bucket | entities | seconds | entities/s |\n|---|--:|--:|--:|\n" +
-		"| Learner | 3,000 | 3.0 | 1,000 |\n| HAS_SKILL | 10,000 | 5.0 | 2,000 |\n"
+	wantTable := "| bucket | entities | seconds | entities/s | Neo4j cores | Neo4j µs/entity |\n|---|--:|--:|--:|--:|--:|\n" +
+		"| Learner | 3,000 | 3.0 | 1,000 | 0.67 | 666.7 |\n| HAS_SKILL | 10,000 | 5.0 | 2,000 | 0.70 | 350.0 |\n"
 	if d := cmp.Diff(wantTable, bucketTable(got)); d != "" {
 		t.Errorf("bucketTable (-want +got):\n%s", d)
 	}
@@ -161,7 +161,7 @@ func TestBucketRates(t *testing.T) {
 func TestChart(t *testing.T) {
 	svg := chart("rows <&> bytes", []panel{
 		{Title: "stage", Points: []Point{{T: 2, Rate: 7000}, {T: 3, Rate: 6500}}},
-		{Title: "load", Points: []Point{{T: 2, Rate: 30000, Label: "Learner"}}, Bands: []band{{0, 2, "Learner"}}},
+		{Title: "load", Points: []Point{{T: 2, Rate: 30000, Label: "Learner"}}, Bands: []band{{0, 2, "Learner", 0}}},
 		{Title: "empty"},
 	})
 	d := xml.NewDecoder(strings.NewReader(svg))

@@ -206,7 +206,7 @@ func runLoad(ctx context.Context, cfg config, n *neo, g *graphwrite.Graph, state
 	}
 	before := n.txCounter(ctx)
 	m = startMeter(pid)
-	stopSampling, samples := sampleLoad(db, m.start)
+	stopSampling, samples := sampleLoad(db, m.start, pid)
 	st, err := graphwrite.Load(ctx, g, db, graphwrite.LoadOptions{StatePath: statePath, Command: "bench",
 		Workers: cfg.workers, BatchSize: cfg.batchSize, Progress: cfg.stderr})
 	stopSampling()
@@ -245,9 +245,9 @@ func runLoad(ctx context.Context, cfg config, n *neo, g *graphwrite.Graph, state
 }
 
 // sampleLoad reads the load's progress from the state file every 250 ms
-// (the same load marks the loader's progress snapshot publishes every 2 s)
-// until stop is called, which takes a last sample.
-func sampleLoad(db *bolt.DB, start time.Time) (stop func(), samples *[]sample) {
+// (the same load marks the loader's progress snapshot publishes every 2 s),
+// and Neo4j's CPU time, until stop is called, which takes a last sample.
+func sampleLoad(db *bolt.DB, start time.Time, neoPID int) (stop func(), samples *[]sample) {
 	samples = new([]sample)
 	read := func() {
 		var st checkpoint.Status
@@ -257,12 +257,15 @@ func sampleLoad(db *bolt.DB, start time.Time) (stop func(), samples *[]sample) {
 			return err
 		})
 		if err == nil {
-			*samples = append(*samples, loadSample(time.Since(start), st))
+			s := loadSample(time.Since(start), st)
+			s.CPU, _ = procCPU(neoPID)
+			*samples = append(*samples, s)
 		}
 	}
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
+		read() // the starting point of Neo4j's CPU time
 		t := time.NewTicker(250 * time.Millisecond)
 		defer t.Stop()
 		for {

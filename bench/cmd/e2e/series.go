@@ -18,6 +18,7 @@ type sample struct {
 	Count int64         // rows (stage) or entities (load) so far
 	Nodes int64         // load: nodes so far (Count - Nodes are relationships)
 	Label string        // load: the bucket in progress ("" when done)
+	CPU   float64       // load: Neo4j's CPU seconds so far (0: unknown)
 }
 
 // Point is one throughput reading of the series.
@@ -109,6 +110,7 @@ type BucketRate struct {
 	Name     string  `json:"name"`
 	Entities int64   `json:"entities"`
 	Seconds  float64 `json:"seconds"`
+	Neo4jCPU float64 `json:"neo4jCPUSeconds"` // 0: unknown
 }
 
 // Rate is the bucket's entities/s.
@@ -121,7 +123,8 @@ func (b BucketRate) Rate() float64 { return div(float64(b.Entities), b.Seconds) 
 func bucketRates(samples []sample, staged map[string]int64) []BucketRate {
 	var out []BucketRate
 	for _, b := range bands(samples) {
-		out = append(out, BucketRate{Name: b.label, Entities: staged[b.label], Seconds: round(b.to-b.from, 3)})
+		out = append(out, BucketRate{Name: b.label, Entities: staged[b.label], Seconds: round(b.to-b.from, 3),
+			Neo4jCPU: round(b.cpu, 2)})
 	}
 	return out
 }
@@ -129,9 +132,10 @@ func bucketRates(samples []sample, staged map[string]int64) []BucketRate {
 // bucketTable renders the bucket rates as a markdown table.
 func bucketTable(rs []BucketRate) string {
 	var b strings.Builder
-	b.WriteString("| bucket | entities | seconds | entities/s |\n|---|--:|--:|--:|\n")
+	b.WriteString("| bucket | entities | seconds | entities/s | Neo4j cores | Neo4j µs/entity |\n|---|--:|--:|--:|--:|--:|\n")
 	for _, r := range rs {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", r.Name, count(r.Entities), secs(r.Seconds), rate(r.Rate()))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", r.Name, count(r.Entities), secs(r.Seconds), rate(r.Rate()),
+			cores(r.Neo4jCPU, r.Seconds), micros(r.Neo4jCPU, float64(r.Entities)))
 	}
 	return b.String()
 }

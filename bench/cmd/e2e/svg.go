@@ -112,6 +112,7 @@ func stepPath(points []Point, x, y func(float64) float64) string {
 type band struct {
 	from, to float64 // seconds
 	label    string
+	cpu      float64 // Neo4j CPU seconds over the band, when sampled
 }
 
 // bands groups consecutive samples by what was in progress: a band runs
@@ -119,17 +120,21 @@ type band struct {
 // phase was done) make no band.
 func bands(samples []sample) []band {
 	var out []band
-	var prevT float64
+	var prev sample
 	for _, s := range samples {
-		t := s.At.Seconds()
 		if s.Label != "" {
+			cpu := 0.0
+			if s.CPU > 0 && prev.CPU > 0 {
+				cpu = s.CPU - prev.CPU
+			}
 			if n := len(out); n > 0 && out[n-1].label == s.Label {
-				out[n-1].to = t
+				out[n-1].to = s.At.Seconds()
+				out[n-1].cpu += cpu
 			} else {
-				out = append(out, band{from: prevT, to: t, label: s.Label})
+				out = append(out, band{from: prev.At.Seconds(), to: s.At.Seconds(), label: s.Label, cpu: cpu})
 			}
 		}
-		prevT = t
+		prev = s
 	}
 	return out
 }
