@@ -123,6 +123,9 @@ func (b BucketRate) Rate() float64 { return div(float64(b.Entities), b.Seconds) 
 func bucketRates(samples []sample, staged map[string]int64) []BucketRate {
 	var out []BucketRate
 	for _, b := range bands(samples) {
+		if b.to <= b.from {
+			continue // the starting sample
+		}
 		out = append(out, BucketRate{Name: b.label, Entities: staged[b.label], Seconds: round(b.to-b.from, 3),
 			Neo4jCPU: round(b.cpu, 2)})
 	}
