@@ -64,6 +64,9 @@ public final class Launcher {
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pageCache)
                 .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, txMemory)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
+                // Keep only the newest transaction log: a 1.7M-row load otherwise
+                // leaves gigabytes of logs (no backups or clusters here).
+                .setConfig(GraphDatabaseSettings.keep_logical_logs, "false")
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, bolt)
                 .setConfig(BoltConnector.advertised_address, bolt)
