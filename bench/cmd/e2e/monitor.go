@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -235,24 +234,25 @@ func lockNeo4j(ctx context.Context, logf func(string, ...any)) (unlock func(), e
 	if err != nil {
 		return nil, fmt.Errorf("lock neo4j: %w", err)
 	}
-	for waited := false; ; waited = true {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
-			return func() { f.Close() }, nil
-		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) {
+	fd := int(f.Fd())
+	if err := syscall.Flock(fd, syscall.LOCK_EX|syscall.LOCK_NB); err == nil {
+		return func() { f.Close() }, nil
+	}
+	logf("waiting for %s (tests are using the database)", path)
+	// Wait in the kernel, queued like the tests' own Lock, not by polling,
+	// which a test binary taking the lock test after test would starve.
+	got := make(chan error, 1)
+	go func() { got <- syscall.Flock(fd, syscall.LOCK_EX) }()
+	select {
+	case err := <-got:
+		if err != nil {
 			f.Close()
 			return nil, fmt.Errorf("lock neo4j: %w", err)
 		}
-		if !waited {
-			logf("waiting for %s (tests are using the database)", path)
-		}
-		select {
-		case <-ctx.Done():
-			f.Close()
-			return nil, ctx.Err()
-		case <-time.After(500 * time.Millisecond):
-		}
+		return func() { f.Close() }, nil
+	case <-ctx.Done():
+		go func() { <-got; f.Close() }() // release it if it comes after all
+		return nil, ctx.Err()
 	}
 }
 
