@@ -94,9 +94,12 @@ func TestNeo4jRestartDuringLoad(t *testing.T) {
 	default:
 		t.Fatalf("load across a restart: %v", err)
 	}
-	if len(stats.Retries) == 0 && err == nil {
-		t.Errorf("no retries were counted across a Neo4j restart")
-	}
+	// Retries are not asserted: the driver's own ExecuteWrite retries may
+	// ride out the restart before the loader sees an error (seen in CI:
+	// no retries counted, 2 batches found already committed). That the load
+	// spanned the restart is asserted above: it was still running with
+	// Neo4j down.
+	t.Logf("retries %v, batches found already committed %d", stats.Retries, stats.Skipped)
 	if diff := cmp.Diff(want, dump(t, g), cmpopts.EquateEmpty()); diff != "" {
 		t.Fatalf("graph after a restart differs from an uninterrupted load (-want +got):\n%s", diff)
 	}
