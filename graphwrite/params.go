@@ -14,23 +14,24 @@ import (
 // []int64 and []float64 have fast paths of their own; []bool goes as []any).
 
 // nodeRow is the parameter row of a node: its property map.
-func nodeRow(n staging.Node) map[string]any { return propsMap(n.Props) }
+func nodeRow(n staging.Node) map[string]any { return Params(n.Props) }
 
 // relRow is the parameter row of a relationship.
 func relRow(r staging.Rel) map[string]any {
-	return map[string]any{"s": r.Start, "e": r.End, "p": propsMap(r.Props)}
+	return map[string]any{"s": r.Start, "e": r.End, "p": Params(r.Props)}
 }
 
-func propsMap(p staging.Props) map[string]any {
+// Params converts staged properties into a driver parameter map.
+func Params(p staging.Props) map[string]any {
 	m := make(map[string]any, len(p))
 	for _, q := range p {
-		m[q.Name] = toParam(q.Value)
+		m[q.Name] = Param(q.Value)
 	}
 	return m
 }
 
-// toParam converts a staged property value into a driver parameter value.
-func toParam(v any) any {
+// Param converts a staged property value into a driver parameter value.
+func Param(v any) any {
 	switch v := v.(type) {
 	case staging.Date:
 		return dbtype.Date(v.Time())

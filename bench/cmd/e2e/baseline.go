@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/learnergraph/importer/graphwrite"
@@ -123,7 +122,7 @@ func (n *neo) baselineWrite(ctx context.Context, db *bolt.DB) (b Baseline, err e
 	for _, node := range nodes {
 		spec, _ := staging.NodeSpecOf(node.Label)
 		q := "MERGE (n:" + quote(spec.Label) + " {" + quote(spec.Key) + ": $key}) SET n += $props"
-		if err := write(ctx, s, q, map[string]any{"key": node.Key, "props": props(node.Props)}); err != nil {
+		if err := write(ctx, s, q, map[string]any{"key": node.Key, "props": graphwrite.Params(node.Props)}); err != nil {
 			return b, fmt.Errorf("baseline write %s %s: %w", node.Label, node.Key, err)
 		}
 	}
@@ -150,7 +149,7 @@ func relStatement(r staging.Rel) (string, map[string]any) {
 	end, _ := staging.NodeSpecOf(spec.End)
 	q := "MATCH (a:" + quote(start.Label) + " {" + quote(start.Key) + ": $s}) " +
 		"MATCH (b:" + quote(end.Label) + " {" + quote(end.Key) + ": $e}) "
-	params := map[string]any{"s": r.Start, "e": r.End, "props": props(r.Props)}
+	params := map[string]any{"s": r.Start, "e": r.End, "props": graphwrite.Params(r.Props)}
 	t := quote(spec.Type)
 	switch {
 	case spec.KeyProp == "":
@@ -158,7 +157,7 @@ func relStatement(r staging.Rel) (string, map[string]any) {
 	case r.Props.Get(spec.KeyProp) == nil:
 		q += "CREATE (a)-[r:" + t + "]->(b) SET r = $props"
 	default:
-		params["k"] = param(r.Props.Get(spec.KeyProp))
+		params["k"] = graphwrite.Param(r.Props.Get(spec.KeyProp))
 		q += "MERGE (a)-[r:" + t + " {" + quote(spec.KeyProp) + ": $k}]->(b) SET r += $props"
 	}
 	return q, params
@@ -177,29 +176,6 @@ func write(ctx context.Context, s neo4j.SessionWithContext, q string, params map
 }
 
 func quote(name string) string { return "`" + strings.ReplaceAll(name, "`", "``") + "`" }
-
-// props converts staged properties to driver parameters.
-func props(p staging.Props) map[string]any {
-	m := make(map[string]any, len(p))
-	for _, q := range p {
-		m[q.Name] = param(q.Value)
-	}
-	return m
-}
-
-func param(v any) any {
-	switch v := v.(type) {
-	case staging.Date:
-		return dbtype.Date(v.Time())
-	case []bool:
-		out := make([]any, len(v))
-		for i, b := range v {
-			out[i] = b
-		}
-		return out
-	}
-	return v
-}
 
 // stagePrefix stages the first rows rows of input into state: staging
 // checkpoints after exactly rows rows and is stopped there. It returns the
