@@ -143,11 +143,7 @@ func sweepTable(rows int, entities int64, batches, workers []int, runs []SweepRu
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "Load of %s rows (%s entities), create mode; entities/s (load seconds), median of %d run(s):\n\n",
 		count(int64(rows)), count(entities), max(1, len(runs)/max(1, len(batches)*len(workers))))
-	sb.WriteString("| batch size |")
-	for _, w := range workers {
-		fmt.Fprintf(&sb, " %d worker%s |", w, plural(w))
-	}
-	sb.WriteString("\n|--:|" + strings.Repeat("--:|", len(workers)) + "\n")
+	gridHeader(&sb, workers)
 	for _, b := range batches {
 		fmt.Fprintf(&sb, "| %s |", count(int64(b)))
 		for _, w := range workers {
@@ -164,11 +160,7 @@ func sweepTable(rows int, entities int64, batches, workers []int, runs []SweepRu
 		sb.WriteString("\n")
 	}
 	sb.WriteString("\nNeo4j CPU per entity, in µs, of the same runs (CPU seconds of the Neo4j process over entities written: steadier than wall time on a shared machine):\n\n")
-	sb.WriteString("| batch size |")
-	for _, w := range workers {
-		fmt.Fprintf(&sb, " %d worker%s |", w, plural(w))
-	}
-	sb.WriteString("\n|--:|" + strings.Repeat("--:|", len(workers)) + "\n")
+	gridHeader(&sb, workers)
 	for _, b := range batches {
 		fmt.Fprintf(&sb, "| %s |", count(int64(b)))
 		for _, w := range workers {
@@ -201,4 +193,13 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+// gridHeader writes the header of a batch size × workers table.
+func gridHeader(sb *strings.Builder, workers []int) {
+	sb.WriteString("| batch size |")
+	for _, w := range workers {
+		fmt.Fprintf(sb, " %d worker%s |", w, plural(w))
+	}
+	sb.WriteString("\n|--:|" + strings.Repeat("--:|", len(workers)) + "\n")
 }
