@@ -200,17 +200,24 @@ func (r *row) openDetails(d *drawer) bool {
 }
 
 func (r *row) renderLearning(d *drawer, flt fault) {
-	if r.emptyJSON(d, colLearning, 0.08, 0.03, 0.01, flt) {
+	r.renderState(d, flt, colLearning, 0.08, d.v.learn, r.learningDetails)
+}
+
+// renderState writes a state column: sometimes empty, null or [] (emptyP
+// and the fixed shares of emptyJSON), else an object with a status drawn
+// from statuses, a since date and, sometimes, details written by details.
+func (r *row) renderState(d *drawer, flt fault, col int, emptyP float64, statuses []string, details func(*drawer)) {
+	if r.emptyJSON(d, col, emptyP, 0.03, 0.01, flt) {
 		return
 	}
-	r.j.reset(r.f[colLearning][:0], d.chance(0.05))
-	r.state(d, d.v.learn, flt.missing(colLearning, true))
+	r.j.reset(r.f[col][:0], d.chance(0.05))
+	r.state(d, statuses, flt.missing(col, true))
 	if r.openDetails(d) {
-		r.learningDetails(d)
+		details(d)
 		r.j.close('}')
 	}
 	r.j.close('}')
-	r.f[colLearning] = r.j.b
+	r.f[col] = r.j.b
 }
 
 // moduleIDs holds the module ids "m1", "m2" and "m3", two bytes each.
@@ -282,17 +289,7 @@ func (r *row) learningDetails(d *drawer) {
 }
 
 func (r *row) renderProfessional(d *drawer, flt fault) {
-	if r.emptyJSON(d, colProfessional, 0.14, 0.03, 0.01, flt) {
-		return
-	}
-	r.j.reset(r.f[colProfessional][:0], d.chance(0.05))
-	r.state(d, d.v.work, flt.missing(colProfessional, true))
-	if r.openDetails(d) {
-		r.professionalDetails(d)
-		r.j.close('}')
-	}
-	r.j.close('}')
-	r.f[colProfessional] = r.j.b
+	r.renderState(d, flt, colProfessional, 0.14, d.v.work, r.professionalDetails)
 }
 
 func (r *row) professionalDetails(d *drawer) {
