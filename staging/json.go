@@ -21,6 +21,9 @@ func (h *Header) skills(b *rowBuilder, rec []string) error {
 		if err != nil {
 			return err
 		}
+		if err := checkKey(field+".id", id); err != nil {
+			return err
+		}
 		name, err := optionalString(s.get("name"), field+".name")
 		if err != nil {
 			return err
@@ -44,6 +47,9 @@ func (h *Header) employment(b *rowBuilder, rec []string) error {
 		field := fmt.Sprintf("employment[%d]", i)
 		id, err := requiredString(j.get("companyId"), field, "companyId")
 		if err != nil {
+			return err
+		}
+		if err := checkKey(field+".companyId", id); err != nil {
 			return err
 		}
 		name, err := optionalString(j.get("companyName"), field+".companyName")
@@ -239,6 +245,9 @@ func scalar(v any, field string) (any, error) {
 func flatten(p Props, prefix string, obj jsonObject) (Props, error) {
 	for _, m := range obj.sorted() {
 		name := prefix + "_" + m.name
+		if err := checkPropertyName(name); err != nil {
+			return nil, err
+		}
 		if nested, ok := m.value.(jsonObject); ok {
 			var err error
 			if p, err = flatten(p, name, nested); err != nil {

@@ -42,6 +42,9 @@ func (h *Header) Transform(rec []string) (Row, error) {
 	if sandID == "" {
 		return Row{}, reject("missing sandId")
 	}
+	if err := checkKey("sandId", sandID); err != nil {
+		return Row{}, err
+	}
 	b := &rowBuilder{row: Row{SandID: sandID, Nodes: make([]Node, 0, 12), Rels: make([]Rel, 0, 16)}}
 	steps := []func(*Header, *rowBuilder, []string) error{
 		(*Header).learner, (*Header).countries, (*Header).city, (*Header).skills,
@@ -124,6 +127,9 @@ func (h *Header) city(b *rowBuilder, rec []string) error {
 	if id == "" {
 		return nil
 	}
+	if err := checkKey("cityId", id); err != nil {
+		return err
+	}
 	b.node(City, id, Props{}.Set("id", id).Set("name", nullable(h.value(rec, colCityName))))
 	b.rel(LivesIn, b.row.SandID, id, nil)
 	if raw := h.value(rec, colResidenceCountryCode); raw != "" {
@@ -137,6 +143,9 @@ func (h *Header) program(b *rowBuilder, rec []string) error {
 	id := h.value(rec, colProgramID)
 	if id == "" {
 		return nil
+	}
+	if err := checkKey("programId", id); err != nil {
+		return err
 	}
 	rel := Props{}.Set("cohort", nullable(h.value(rec, colCohort)))
 	if s := h.value(rec, colEnrollmentDate); s != "" {
