@@ -17,7 +17,6 @@ import (
 
 func newClearDatabaseCommand(rc *rootConfig) *ffcli.Command {
 	fs := flag.NewFlagSet("importer clear-database", flag.ContinueOnError)
-	fs.SetOutput(rc.stderr)
 	yes := fs.Bool("yes", false, "do not ask for confirmation (required when stdin is not a terminal)")
 	var conn connFlags
 	conn.register(fs, rc.getenv)
@@ -36,9 +35,6 @@ Examples:
 		FlagSet: fs,
 		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
 		Exec: func(ctx context.Context, args []string) error {
-			if len(args) > 0 {
-				return usageError{fmt.Errorf("clear-database: unexpected arguments %q", args)}
-			}
 			cfg, err := conn.config(rc.getenv)
 			if err != nil {
 				return err
@@ -47,7 +43,7 @@ Examples:
 				if !isTerminal(rc.stdin) {
 					return usageError{errors.New("clear-database: refusing to delete without confirmation: stdin is not a terminal, pass --yes")}
 				}
-				prompt := fmt.Sprintf("Delete EVERY node and relationship of database %q at %s? Type the database name to confirm: ", cfg.Database, redactURI(cfg.URI))
+				prompt := fmt.Sprintf("Delete EVERY node and relationship of database %q at %s? Type the database name to confirm: ", cfg.Database, graphwrite.RedactURIs(cfg.URI))
 				ok, err := confirm(rc.stdin, rc.stderr, prompt, cfg.Database)
 				if err != nil || !ok {
 					return usageError{fmt.Errorf("clear-database: not confirmed; nothing deleted")}
@@ -77,14 +73,4 @@ func confirm(r io.Reader, w io.Writer, prompt, want string) (bool, error) {
 		return false, err
 	}
 	return strings.TrimSpace(line) == want, nil
-}
-
-// redactURI hides any password in a URI given on the command line.
-func redactURI(uri string) string {
-	if i := strings.Index(uri, "@"); i >= 0 {
-		if j := strings.Index(uri, "://"); j >= 0 && j < i {
-			return uri[:j+3] + "***" + uri[i:]
-		}
-	}
-	return uri
 }

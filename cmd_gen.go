@@ -18,7 +18,6 @@ import (
 
 func newGenCommand(rc *rootConfig) *ffcli.Command {
 	fs := flag.NewFlagSet("importer gen", flag.ContinueOnError)
-	fs.SetOutput(rc.stderr)
 	rows := fs.Int("rows", 1000, "data rows to write (the header is not counted)")
 	seed := fs.Int64("seed", 1, "random seed: the same flags always write the same bytes")
 	badRate := fs.Float64("bad-rate", 0.01, "share of rows that break the contract, 0..1")
@@ -47,9 +46,6 @@ Examples:
 		FlagSet: fs,
 		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
 		Exec: func(ctx context.Context, args []string) error {
-			if len(args) > 0 {
-				return usageError{fmt.Errorf("gen: unexpected argument %q", args[0])}
-			}
 			opt := bench.GenOptions{Rows: *rows, Seed: *seed, BadRate: *badRate}
 			if err := checkGenOptions(opt); err != nil {
 				return usageError{err}

@@ -102,7 +102,7 @@ func TestGenUsageErrors(t *testing.T) {
 		{[]string{"--rows", "5", "--bad-rate", "1.5"}, "importer: gen: --bad-rate must be between 0 and 1, not 1.5\n"},
 		{[]string{"--bad-rate", "-0.01"}, "importer: gen: --bad-rate must be between 0 and 1, not -0.01\n"},
 		{[]string{"--bad-rate", "NaN"}, "importer: gen: --bad-rate must be between 0 and 1, not NaN\n"},
-		{[]string{"--rows", "5", "learners.csv"}, "importer: gen: unexpected argument \"learners.csv\"\n"},
+		{[]string{"--rows", "5", "learners.csv"}, "importer: gen: unexpected argument \"learners.csv\" (this command takes only flags; see importer gen -h)\n"},
 	} {
 		code, stdout, stderr := runGenCmd(context.Background(), append(tc.args, "--out", filepath.Join(dir, "x.csv"))...)
 		if code != exitUsage || stdout != "" {
@@ -164,8 +164,8 @@ func TestGenInterrupted(t *testing.T) {
 }
 
 func TestGenHelp(t *testing.T) {
-	code, _, stderr := runGenCmd(context.Background(), "--help")
-	if code != exitOK || !strings.Contains(stderr, "importer gen --rows 10000 --out learners.csv") {
-		t.Errorf("exit %d, stderr %q; want exit 0 and an example", code, stderr)
+	code, stdout, stderr := runGenCmd(context.Background(), "--help")
+	if code != exitOK || stderr != "" || !strings.Contains(stdout, "importer gen --rows 10000 --out learners.csv") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 0 and an example on stdout", code, stdout, stderr)
 	}
 }

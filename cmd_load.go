@@ -19,7 +19,6 @@ import (
 
 func newLoadCommand(rc *rootConfig) *ffcli.Command {
 	fs := flag.NewFlagSet("importer load", flag.ContinueOnError)
-	fs.SetOutput(rc.stderr)
 	var f loadFlags
 	f.register(fs, rc.getenv)
 	return &ffcli.Command{
@@ -49,9 +48,6 @@ Examples:
 		FlagSet: fs,
 		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
 		Exec: func(ctx context.Context, args []string) error {
-			if len(args) > 0 {
-				return usageError{fmt.Errorf("load: unexpected arguments %q", args)}
-			}
 			return f.run(ctx, rc, false)
 		},
 	}

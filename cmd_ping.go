@@ -13,7 +13,6 @@ import (
 
 func newPingCommand(rc *rootConfig) *ffcli.Command {
 	fs := flag.NewFlagSet("importer ping", flag.ContinueOnError)
-	fs.SetOutput(rc.stderr)
 	var conn connFlags
 	conn.register(fs, rc.getenv)
 	return &ffcli.Command{
@@ -30,9 +29,6 @@ Examples:
 		FlagSet: fs,
 		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
 		Exec: func(ctx context.Context, args []string) error {
-			if len(args) > 0 {
-				return usageError{fmt.Errorf("ping: unexpected arguments %q", args)}
-			}
 			cfg, err := conn.config(rc.getenv)
 			if err != nil {
 				return err

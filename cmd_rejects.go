@@ -17,7 +17,6 @@ import (
 
 func newRejectsCommand(rc *rootConfig) *ffcli.Command {
 	fs := flag.NewFlagSet("importer rejects", flag.ContinueOnError)
-	fs.SetOutput(rc.stderr)
 	state := fs.String("state", "import.db", "state file to read")
 	limit := fs.Int("limit", 0, "print at most this many rows (0: all)")
 	return &ffcli.Command{

@@ -15,7 +15,6 @@ import (
 
 func newResumeCommand(rc *rootConfig) *ffcli.Command {
 	fs := flag.NewFlagSet("importer resume", flag.ContinueOnError)
-	fs.SetOutput(rc.stderr)
 	var load loadFlags
 	load.register(fs, rc.getenv)
 	batchRows := fs.Int("batch-rows", staging.DefaultBatchRows, "rows per checkpoint, when resuming staging")
@@ -35,9 +34,6 @@ Examples:
 		FlagSet: fs,
 		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
 		Exec: func(ctx context.Context, args []string) error {
-			if len(args) > 0 {
-				return usageError{fmt.Errorf("resume: unexpected arguments %q", args)}
-			}
 			state := load.state
 			phase, err := readPhase(state)
 			if err != nil {

@@ -14,8 +14,7 @@ import (
 
 func newStageCommand(rc *rootConfig) *ffcli.Command {
 	fs := flag.NewFlagSet("importer stage", flag.ContinueOnError)
-	fs.SetOutput(rc.stderr)
-	input := fs.String("input", "", "learner CSV file to stage (required)")
+	input := fs.String("input", "", "learner CSV file to stage "+requiredMark)
 	state := fs.String("state", "import.db", "state file to create")
 	overwrite := fs.Bool("overwrite", false, "replace an existing state file")
 	batchRows := fs.Int("batch-rows", staging.DefaultBatchRows, "rows per checkpoint")
@@ -33,9 +32,6 @@ Example:
 		FlagSet: fs,
 		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
 		Exec: func(ctx context.Context, args []string) error {
-			if *input == "" {
-				return usageError{fmt.Errorf("stage: --input is required")}
-			}
 			opt := stageOptions(rc, "stage", *batchRows)
 			opt.Overwrite = *overwrite
 			_, err := staging.Stage(ctx, *input, *state, opt)

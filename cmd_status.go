@@ -19,7 +19,6 @@ import (
 
 func newStatusCommand(rc *rootConfig) *ffcli.Command {
 	fs := flag.NewFlagSet("importer status", flag.ContinueOnError)
-	fs.SetOutput(rc.stderr)
 	state := fs.String("state", "import.db", "state file to report on")
 	asJSON := fs.Bool("json", false, "print the report as one JSON object")
 	return &ffcli.Command{

@@ -14,7 +14,6 @@ import (
 
 func newVerifyCommand(rc *rootConfig) *ffcli.Command {
 	fs := flag.NewFlagSet("importer verify", flag.ContinueOnError)
-	fs.SetOutput(rc.stderr)
 	state := fs.String("state", "import.db", "state file to compare Neo4j with")
 	sample := fs.Int("sample", graphwrite.DefaultSample, "staged entities per label and type to compare property by property")
 	seed := fs.Int64("seed", 1, "seed of the random sample")
@@ -35,9 +34,6 @@ Examples:
 		FlagSet: fs,
 		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
 		Exec: func(ctx context.Context, args []string) error {
-			if len(args) > 0 {
-				return usageError{fmt.Errorf("verify: unexpected arguments %q", args)}
-			}
 			cfg, err := conn.config(rc.getenv)
 			if err != nil {
 				return err

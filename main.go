@@ -8,6 +8,7 @@
 //	1    the work failed (Neo4j unreachable, I/O error, ...); the resume point is intact
 //	2    usage or input error: bad flag, missing file, contract error, state file in use
 //	3    verify found differences between the staging file and Neo4j
+//	4    the state file is damaged (checkpoint.ErrDamaged): stage again with --overwrite
 //	130  interrupted by SIGINT/SIGTERM at a clean checkpoint; `importer resume` continues
 package main
 
@@ -21,11 +22,13 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 
 	"github.com/peterbourgon/ff/v3/ffcli"
 
 	"github.com/learnergraph/importer/checkpoint"
+	"github.com/learnergraph/importer/graphwrite"
 	"github.com/learnergraph/importer/staging"
 )
 
@@ -35,6 +38,7 @@ const (
 	exitFailure     = 1
 	exitUsage       = 2
 	exitMismatch    = 3
+	exitDamaged     = 4
 	exitInterrupted = 130
 )
 
@@ -87,23 +91,17 @@ type rootConfig struct {
 	getenv func(string) string
 }
 
-// run parses args and runs the selected subcommand.
+// run parses args and runs the selected subcommand. Everything written to
+// stderr has any password in a URI redacted.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
-	rc := &rootConfig{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
-	root := newRootCommand(rc)
-	if err := root.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
-	}
-	return root.Run(ctx)
+	rc := &rootConfig{stdin: stdin, stdout: stdout, stderr: graphwrite.RedactingWriter{W: stderr}, getenv: getenv}
+	return execute(ctx, newRootCommand(rc), args, rc)
 }
 
 func newRootCommand(rc *rootConfig) *ffcli.Command {
 	fs := flag.NewFlagSet("importer", flag.ContinueOnError)
-	fs.SetOutput(rc.stderr)
-	return &ffcli.Command{
+	version := fs.Bool("version", false, "print the version and exit")
+	root := &ffcli.Command{
 		Name:       "importer",
 		ShortUsage: "importer <subcommand> [flags]",
 		ShortHelp:  "turn a learner CSV into a Neo4j graph, resumably",
@@ -130,9 +128,22 @@ Every flag can also be set as IMPORTER_<FLAG> in the environment
 			newVerifyCommand(rc),
 			newClearDatabaseCommand(rc),
 			newPingCommand(rc),
+			newVersionCommand(rc),
 		},
-		Exec: func(context.Context, []string) error { return flag.ErrHelp },
 	}
+	root.Exec = func(_ context.Context, args []string) error {
+		switch {
+		case len(args) > 0:
+			return unknownCommand(root, args[0])
+		case *version:
+			printVersion(rc.stdout)
+			return nil
+		default:
+			fmt.Fprint(rc.stderr, usage(root))
+			return usageError{errNoCommand}
+		}
+	}
+	return root
 }
 
 // usageError marks an error as the user's to fix (exit status 2).
@@ -152,7 +163,7 @@ func (e mismatchError) Unwrap() error { return e.err }
 // failed.
 func isUserError(err error) bool {
 	userErrors := []error{
-		os.ErrNotExist, os.ErrPermission, syscall.EISDIR,
+		os.ErrNotExist, os.ErrPermission, syscall.EISDIR, graphwrite.ErrBadURI,
 		staging.ErrContract, staging.ErrInputChanged,
 		checkpoint.ErrExists, checkpoint.ErrInUse, checkpoint.ErrNotFound, checkpoint.ErrVersion,
 	}
@@ -165,26 +176,49 @@ func isUserError(err error) bool {
 }
 
 // exitCode maps the error a command returned to the process exit status,
-// printing it as one line on stderr.
+// printing it as one line on stderr, any password in it redacted.
 func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	code, msg := classify(err)
+	fmt.Fprintf(stderr, "importer: %s\n", oneLine(graphwrite.RedactURIs(msg)))
+	return code
+}
+
+// classify is the exit status for err and the message to print.
+func classify(err error) (int, string) {
 	var usage usageError
 	var mismatch mismatchError
 	switch {
-	case err == nil:
-		return exitOK
-	case errors.Is(err, flag.ErrHelp):
-		return exitOK
 	case errors.Is(err, context.Canceled):
-		fmt.Fprintln(stderr, "importer: interrupted at a clean checkpoint; run `importer resume` to continue")
-		return exitInterrupted
+		return exitInterrupted, commandName(err) + "interrupted at a clean checkpoint; run `importer resume` to continue"
+	case errors.Is(err, checkpoint.ErrDamaged):
+		return exitDamaged, err.Error()
 	case errors.As(err, &mismatch):
-		fmt.Fprintf(stderr, "importer: %v\n", err)
-		return exitMismatch
+		return exitMismatch, err.Error()
 	case errors.As(err, &usage) || isUserError(err):
-		fmt.Fprintf(stderr, "importer: %v\n", err)
-		return exitUsage
+		return exitUsage, err.Error()
 	default:
-		fmt.Fprintf(stderr, "importer: %v\n", err)
-		return exitFailure
+		return exitFailure, err.Error()
 	}
+}
+
+// commandName is "name: " for a subcommand's error, else "".
+func commandName(err error) string {
+	var ce commandError
+	if errors.As(err, &ce) {
+		return ce.name + ": "
+	}
+	return ""
+}
+
+// oneLine joins the lines of a multi-line message (some Neo4j errors have
+// several), so every error is one line on stderr.
+func oneLine(msg string) string {
+	lines := strings.FieldsFunc(msg, func(r rune) bool { return r == '\n' || r == '\r' })
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i])
+	}
+	return strings.Join(lines, " ")
 }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/learnergraph/importer/graphwrite"
 )
 
 // progressPrinter shows progress on stderr the restic way: on a terminal a
@@ -32,6 +34,9 @@ func newProgressPrinter(w io.Writer) *progressPrinter {
 
 // isTerminal reports whether w is a character device (a terminal).
 func isTerminal(w any) bool {
+	if r, ok := w.(graphwrite.RedactingWriter); ok {
+		w = r.W
+	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

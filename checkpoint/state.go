@@ -25,6 +25,10 @@ var (
 	ErrNotFound = errors.New("state file not found (run `importer stage` first)")
 	// ErrVersion is returned by Open for a file of another format version.
 	ErrVersion = errors.New("state file has an unsupported format version")
+	// ErrDamaged means the state file's bytes are not what the importer
+	// wrote (truncated, overwritten, flipped bits): it cannot be trusted,
+	// and must be staged again. The importer exits with status 4 for it.
+	ErrDamaged = errors.New("state file is damaged")
 )
 
 // lockTimeout is how long Open waits for another process's file lock.

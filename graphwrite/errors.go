@@ -9,6 +9,9 @@ var (
 	// ErrUnreachable means no Bolt connection could be made: wrong address,
 	// Neo4j not running, or a network error.
 	ErrUnreachable = errors.New("neo4j unreachable")
+	// ErrBadURI means the Bolt URI could not be used (malformed, unknown
+	// scheme); the message shows it with any password redacted.
+	ErrBadURI = errors.New("invalid neo4j URI")
 	// ErrAuth means Neo4j refused the user name and password.
 	ErrAuth = errors.New("neo4j authentication failed")
 	// ErrNoDatabase means the database named in Config does not exist.

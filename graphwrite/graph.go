@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -37,10 +36,10 @@ type Graph struct {
 // credentials are accepted and that the database exists. Its errors wrap
 // ErrUnreachable, ErrAuth or ErrNoDatabase and never contain the password.
 func Connect(ctx context.Context, cfg Config) (*Graph, error) {
-	address := redact(cfg.URI)
+	address := RedactURIs(cfg.URI)
 	driver, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.Username, cfg.Password, ""), configure)
 	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w (the URI looks like neo4j://host:7687)", address, err)
+		return nil, fmt.Errorf("connect to %s: %w: %s (the URI looks like neo4j://host:7687)", address, ErrBadURI, uriProblem(cfg.URI, err))
 	}
 	g := &Graph{driver: driver, database: cfg.Database, address: address}
 	ctx, cancel := context.WithTimeout(ctx, connectTimeout)
@@ -54,6 +53,16 @@ func Connect(ctx context.Context, cfg Config) (*Graph, error) {
 		return nil, g.connectError(cfg, err)
 	}
 	return g, nil
+}
+
+// uriProblem is the driver's complaint about uri, unless uri carries user
+// information: a malformed one can show pieces of the password in the
+// complaint ("invalid port \":s3cr\"").
+func uriProblem(uri string, err error) string {
+	if RedactURIs(uri) != uri {
+		return "malformed (the user information, not shown, may be the problem: give the user as --username and the password in NEO4J_PASSWORD)"
+	}
+	return err.Error()
 }
 
 func configure(c *config.Config) {
@@ -75,15 +84,6 @@ func (g *Graph) connectError(cfg Config, err error) error {
 	default:
 		return fmt.Errorf("connect to %s: %w: %v (is Neo4j running? for the local one: make neo4j-up)", g.address, ErrUnreachable, err)
 	}
-}
-
-// redact removes any password from a URI before it is printed.
-func redact(uri string) string {
-	u, err := url.Parse(uri)
-	if err != nil || u.User == nil {
-		return uri
-	}
-	return u.Redacted()
 }
 
 // Close closes the driver and its connections.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -269,5 +270,23 @@ func TestProcCPU(t *testing.T) {
 	}
 	if got := txBetween(-1, 15); got != -1 {
 		t.Errorf("txBetween(-1, 15) = %d, want -1", got)
+	}
+}
+
+// TestHelpRedactsTheURI: -h shows the --uri default from NEO4J_URI without
+// its password.
+func TestHelpRedactsTheURI(t *testing.T) {
+	var stdout, stderr strings.Builder
+	env := func(k string) string {
+		if k == "NEO4J_URI" {
+			return "neo4j://bob:s3cret@db.example:7687"
+		}
+		return ""
+	}
+	if err := run(context.Background(), []string{"-h"}, &stdout, &stderr, env); err != nil {
+		t.Fatal(err)
+	}
+	if out := stdout.String() + stderr.String(); strings.Contains(out, "s3cret") || !strings.Contains(out, "neo4j://***@db.example:7687") {
+		t.Errorf("help shows the password or no URI:\n%s", out)
 	}
 }

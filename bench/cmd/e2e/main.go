@@ -56,7 +56,7 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "e2e: %v\n", err)
+		fmt.Fprintf(os.Stderr, "e2e: %s\n", graphwrite.RedactURIs(err.Error()))
 		os.Exit(1)
 	}
 }
@@ -68,6 +68,7 @@ func main() {
 const importerMemLimit = 224 << 20
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	stdout, stderr = graphwrite.RedactingWriter{W: stdout}, graphwrite.RedactingWriter{W: stderr} // no password in the output
 	cfg, err := parseFlags(args, stdout, stderr, getenv)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {

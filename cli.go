@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/peterbourgon/ff/v3/ffcli"
+
+	"github.com/learnergraph/importer/graphwrite"
+)
+
+// The command tree's rules live here, in one place, so that every
+// subcommand (including ones added later) follows them:
+//
+//   - a flag error, an extra positional argument or a missing required flag
+//     is one line on stderr, "importer: <command>: ...", and exit status 2
+//     (ffcli would print the whole usage on a flag error);
+//   - -h/--help prints the usage on stdout and exits 0;
+//   - every error a subcommand returns is prefixed with its name;
+//   - a flag is required when its usage text ends with requiredMark.
+
+// requiredMark ends the usage text of a flag that must be given.
+const requiredMark = "(required)"
+
+var (
+	// errNoCommand is returned for `importer` without arguments, after the
+	// usage went to stderr.
+	errNoCommand = errors.New("no command given (see the list above)")
+)
+
+// execute parses args against the command tree rooted at root and runs
+// the selected command.
+func execute(ctx context.Context, root *ffcli.Command, args []string, rc *rootConfig) error {
+	for _, c := range root.Subcommands {
+		c.FlagSet.SetOutput(io.Discard)
+		guard(c)
+	}
+	root.FlagSet.SetOutput(io.Discard)
+	cmd := selected(root, args)
+	if err := root.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(rc.stdout, usage(cmd))
+			return nil
+		}
+		msg := strings.TrimPrefix(err.Error(), "error parsing commandline arguments: ") // ff's wording
+		return prefixed(cmd, root, usageError{fmt.Errorf("%s (see %s -h)", msg, commandPath(cmd, root))})
+	}
+	return prefixed(cmd, root, root.Run(ctx))
+}
+
+// selected is the subcommand args name, or root when they name none; it
+// mirrors how ffcli chooses (the root has no flags that take a value).
+func selected(root *ffcli.Command, args []string) *ffcli.Command {
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") {
+			continue
+		}
+		for _, c := range root.Subcommands {
+			if strings.EqualFold(a, c.Name) {
+				return c
+			}
+		}
+		return root
+	}
+	return root
+}
+
+// commandPath is how a command is called: "importer" or "importer load".
+func commandPath(c, root *ffcli.Command) string {
+	if c == root {
+		return root.Name
+	}
+	return root.Name + " " + c.Name
+}
+
+// guard wraps c's Exec with the rules every subcommand shares: no
+// positional arguments, every required flag given.
+func guard(c *ffcli.Command) {
+	exec := c.Exec
+	c.Exec = func(ctx context.Context, args []string) error {
+		if len(args) > 0 {
+			return usageError{fmt.Errorf("unexpected argument %q (this command takes only flags; see importer %s -h)", args[0], c.Name)}
+		}
+		if err := checkRequired(c.FlagSet); err != nil {
+			return usageError{err}
+		}
+		return exec(ctx, args)
+	}
+}
+
+// checkRequired fails when a flag marked required was not given, on the
+// command line or in the environment, or was given empty.
+func checkRequired(fs *flag.FlagSet) error {
+	var missing error
+	fs.VisitAll(func(f *flag.Flag) {
+		if missing == nil && strings.HasSuffix(f.Usage, requiredMark) && f.Value.String() == "" {
+			missing = fmt.Errorf("--%s is required", f.Name)
+		}
+	})
+	return missing
+}
+
+// commandError is an error of a subcommand, printed with its name.
+type commandError struct {
+	name string
+	err  error
+}
+
+// Error prefixes the command's name, unless the error already starts
+// with it (some commands name themselves).
+func (e commandError) Error() string {
+	msg := e.err.Error()
+	if strings.HasPrefix(msg, e.name+": ") {
+		return msg
+	}
+	return e.name + ": " + msg
+}
+
+func (e commandError) Unwrap() error { return e.err }
+
+// prefixed wraps err, if any, as cmd's error; the root's errors stay as
+// they are.
+func prefixed(cmd, root *ffcli.Command, err error) error {
+	if err == nil || cmd == root {
+		return err
+	}
+	return commandError{name: cmd.Name, err: err}
+}
+
+// usage is c's help text, with any password in it (a flag's default taken
+// from NEO4J_URI) redacted.
+func usage(c *ffcli.Command) string {
+	return graphwrite.RedactURIs(ffcli.DefaultUsageFunc(c)) + "\n"
+}
+
+// unknownCommand is the one-line error for a word that names no
+// subcommand, with the closest name when one is close.
+func unknownCommand(root *ffcli.Command, name string) error {
+	best, bestDist := "", 3 // suggest only within two edits
+	for _, c := range root.Subcommands {
+		if d := editDistance(strings.ToLower(name), c.Name); d < bestDist {
+			best, bestDist = c.Name, d
+		}
+	}
+	if best == "" {
+		return usageError{fmt.Errorf("unknown command %q (see importer -h)", name)}
+	}
+	return usageError{fmt.Errorf("unknown command %q (did you mean %q?)", name, best)}
+}
+
+// editDistance is the Levenshtein distance between a and b, counting a
+// swap of two neighbours as one edit ("laod" is one edit from "load").
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(ra)][len(rb)]
+}
