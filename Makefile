@@ -26,8 +26,10 @@ help:
 	@echo "bench        end-to-end benchmark, ROWS=$(ROWS); bench-go: the Go benchmarks"
 	@echo "ci           lint, cover, test (what .ci/run runs)"
 
+# -buildvcs=auto: importer version shows the commit even where GOFLAGS
+# says -buildvcs=false.
 build:
-	$(GO) build -o bin/importer .
+	$(GO) build -buildvcs=auto -o bin/importer .
 
 # The Neo4j tests need a Neo4j: the local one is started unless NEO4J_URI
 # points elsewhere (without any, they skip with a reason; under CI=true they fail).

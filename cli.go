@@ -21,10 +21,16 @@ import (
 //     (ffcli would print the whole usage on a flag error);
 //   - -h/--help prints the usage on stdout and exits 0;
 //   - every error a subcommand returns is prefixed with its name;
-//   - a flag is required when its usage text ends with requiredMark.
+//   - a flag is required when its usage text ends with requiredMark;
+//   - a flag whose usage text ends with cmdlineOnlyMark is taken from the
+//     command line only, never from IMPORTER_<FLAG> (a confirmation such as
+//     clear-database's --yes must not hide in the environment).
 
 // requiredMark ends the usage text of a flag that must be given.
 const requiredMark = "(required)"
+
+// cmdlineOnlyMark ends the usage text of a flag the environment may not set.
+const cmdlineOnlyMark = "(command line only)"
 
 var (
 	// errNoCommand is returned for `importer` without arguments, after the
@@ -40,7 +46,7 @@ func execute(ctx context.Context, root *ffcli.Command, args []string, rc *rootCo
 		guard(c)
 	}
 	root.FlagSet.SetOutput(io.Discard)
-	cmd := selected(root, args)
+	cmd, cmdArgs := selected(root, args)
 	if err := root.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(rc.stdout, usage(cmd))
@@ -49,25 +55,64 @@ func execute(ctx context.Context, root *ffcli.Command, args []string, rc *rootCo
 		msg := strings.TrimPrefix(err.Error(), "error parsing commandline arguments: ") // ff's wording
 		return prefixed(cmd, root, usageError{fmt.Errorf("%s (see %s -h)", msg, commandPath(cmd, root))})
 	}
+	if cmd != root {
+		if err := resetEnvOnly(cmd.FlagSet, cmdArgs); err != nil {
+			return prefixed(cmd, root, err)
+		}
+	}
 	return prefixed(cmd, root, root.Run(ctx))
 }
 
-// selected is the subcommand args name, or root when they name none; it
-// mirrors how ffcli chooses (the root has no flags that take a value).
-func selected(root *ffcli.Command, args []string) *ffcli.Command {
-	for _, a := range args {
+// selected is the subcommand args name and the arguments after its name,
+// or root when they name none; it mirrors how ffcli chooses (the root has
+// no flags that take a value).
+func selected(root *ffcli.Command, args []string) (*ffcli.Command, []string) {
+	for i, a := range args {
 		if strings.HasPrefix(a, "-") {
 			continue
 		}
 		for _, c := range root.Subcommands {
 			if strings.EqualFold(a, c.Name) {
-				return c
+				return c, args[i+1:]
 			}
 		}
-		return root
+		return root, nil
 	}
-	return root
+	return root, nil
 }
+
+// resetEnvOnly puts back to its default every flag marked cmdlineOnlyMark
+// that args (the command line) do not set: ff may have set it from the
+// environment. It parses args again into a flag set of the same names
+// that only records which flags the command line gives.
+func resetEnvOnly(fs *flag.FlagSet, args []string) error {
+	given := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
+	given.SetOutput(io.Discard)
+	fs.VisitAll(func(f *flag.Flag) {
+		b, ok := f.Value.(interface{ IsBoolFlag() bool })
+		given.Var(nameOnly{isBool: ok && b.IsBoolFlag()}, f.Name, "")
+	})
+	if err := given.Parse(args); err != nil {
+		return usageError{err} // fs parsed the same arguments: not reached
+	}
+	onCommandLine := map[string]bool{}
+	given.Visit(func(f *flag.Flag) { onCommandLine[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if strings.HasSuffix(f.Usage, cmdlineOnlyMark) && !onCommandLine[f.Name] {
+			err = errors.Join(err, f.Value.Set(f.DefValue))
+		}
+	})
+	return err
+}
+
+// nameOnly is a flag value that accepts anything: resetEnvOnly needs only
+// to know which flags were given.
+type nameOnly struct{ isBool bool }
+
+func (nameOnly) String() string     { return "" }
+func (nameOnly) Set(string) error   { return nil }
+func (v nameOnly) IsBoolFlag() bool { return v.isBool }
 
 // commandPath is how a command is called: "importer" or "importer load".
 func commandPath(c, root *ffcli.Command) string {

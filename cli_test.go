@@ -187,3 +187,28 @@ func TestExitCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestYesOnlyFromTheCommandLine checks that IMPORTER_YES does not confirm
+// clear-database (ff reads IMPORTER_<FLAG> for every other flag). The
+// database is an unreachable address, so nothing can be deleted whatever
+// happens: without the rule the command would get as far as connecting.
+func TestYesOnlyFromTheCommandLine(t *testing.T) {
+	t.Setenv("IMPORTER_URI", "neo4j://127.0.0.1:1")
+	t.Setenv("IMPORTER_YES", "1")
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"clear-database"}, exitUsage, "importer: clear-database: refusing to delete without confirmation: stdin is not a terminal; pass --yes on the command line"},
+		{[]string{"clear-database", "--yes=false"}, exitUsage, "refusing to delete without confirmation"},
+		{[]string{"clear-database", "--yes"}, exitFailure, "importer: clear-database: connect to neo4j://127.0.0.1:1: neo4j unreachable"},
+		{[]string{"clear-database", "-yes=true", "--database", "neo4j"}, exitFailure, "neo4j unreachable"},
+	} {
+		code, _, stderr := runArgs(tt.args...)
+		if code != tt.code {
+			t.Errorf("IMPORTER_YES=1 importer %q: exit %d, want %d (%s)", tt.args, code, tt.code, stderr)
+		}
+		oneErrorLine(t, fmt.Sprint(tt.args), stderr, "importer: clear-database: ", tt.want)
+	}
+}

@@ -17,7 +17,7 @@ import (
 
 func newClearDatabaseCommand(rc *rootConfig) *ffcli.Command {
 	fs := flag.NewFlagSet("importer clear-database", flag.ContinueOnError)
-	yes := fs.Bool("yes", false, "do not ask for confirmation (required when stdin is not a terminal)")
+	yes := fs.Bool("yes", false, "delete without asking; needed when stdin is not a terminal; IMPORTER_YES is not read "+cmdlineOnlyMark)
 	var conn connFlags
 	conn.register(fs, rc.getenv)
 	return &ffcli.Command{
@@ -27,7 +27,8 @@ func newClearDatabaseCommand(rc *rootConfig) *ffcli.Command {
 		LongHelp: `Deletes every node and relationship of the database (the importer's load
 watermarks too), in batches of 10,000 that work on tens of millions of rows.
 Constraints and indexes stay. On a terminal it asks you to type the
-database name; otherwise --yes is required.
+database name; otherwise --yes is required, on the command line: a
+confirmation is never taken from the environment (IMPORTER_YES).
 
 Examples:
   importer clear-database
@@ -41,7 +42,7 @@ Examples:
 			}
 			if !*yes {
 				if !isTerminal(rc.stdin) {
-					return usageError{errors.New("clear-database: refusing to delete without confirmation: stdin is not a terminal, pass --yes")}
+					return usageError{errors.New("refusing to delete without confirmation: stdin is not a terminal; pass --yes on the command line (IMPORTER_YES is not read)")}
 				}
 				prompt := fmt.Sprintf("Delete EVERY node and relationship of database %q at %s? Type the database name to confirm: ", cfg.Database, graphwrite.RedactURIs(cfg.URI))
 				ok, err := confirm(rc.stdin, rc.stderr, prompt, cfg.Database)

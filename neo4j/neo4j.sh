@@ -50,6 +50,13 @@ build_ping() {
 # ping_quiet: 0 answers, 1 unreachable, 2 answers but rejects the password.
 ping_quiet() { "$PING" 2>/dev/null; }
 
+# mark marks the local Neo4j's default database as the repo's test
+# database (an index named importer_test_database): the tests clear only a
+# database so marked, or the one IMPORTER_TEST_NEO4J names.
+mark() {
+	NEO4J_URI=neo4j://127.0.0.1:$PORT "$PING" mark || die "could not mark the local Neo4j as the test database"
+}
+
 wrong_password() {
 	die "Neo4j on port $PORT rejects NEO4J_PASSWORD; it was started with another one (restart it: make neo4j-down neo4j-up)"
 }
@@ -80,7 +87,7 @@ up() {
 		build_ping
 		ping_quiet || rc=$?
 		case $rc in
-		0) say "already running (pid $p) and answering on bolt://127.0.0.1:$PORT"; return 0 ;;
+		0) say "already running (pid $p) and answering on bolt://127.0.0.1:$PORT"; mark; return 0 ;;
 		2) wrong_password ;;
 		esac
 		say "already starting (pid $p), waiting for it"
@@ -128,7 +135,7 @@ wait_ready() {
 			rc=0
 			ping_quiet || rc=$?
 			case $rc in
-			0) say "up after ${elapsed}s (pid $p): bolt://127.0.0.1:$PORT user neo4j"; return 0 ;;
+			0) say "up after ${elapsed}s (pid $p): bolt://127.0.0.1:$PORT user neo4j"; mark; return 0 ;;
 			2) wrong_password ;;
 			esac
 		fi

@@ -3,6 +3,8 @@ package graphwritetest
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,23 +32,69 @@ func Driver(t testing.TB) (neo4j.DriverWithContext, string) {
 
 	driver, err := neo4j.NewDriverWithContext(uri, auth)
 	if err != nil {
-		t.Fatalf("neo4j driver for %s: %v", uri, err)
+		t.Fatalf("neo4j driver for %s: %v", host(uri), err)
 	}
 	err = verify(driver)
 	switch {
 	case err == nil:
 	case isSecurity(err):
 		driver.Close(context.Background())
-		t.Fatalf("neo4j at %s rejects the credentials (NEO4J_USERNAME, NEO4J_PASSWORD): %v", uri, err)
+		t.Fatalf("neo4j at %s rejects the credentials (NEO4J_USERNAME, NEO4J_PASSWORD): %v", host(uri), err)
 	case os.Getenv("CI") == "true":
 		driver.Close(context.Background())
-		t.Fatalf("neo4j at %s is required under CI=true: %v", uri, err)
+		t.Fatalf("neo4j at %s is required under CI=true: %v", host(uri), err)
 	default:
 		driver.Close(context.Background())
-		t.Skipf("no neo4j at %s (make neo4j-up): %v", uri, err)
+		t.Skipf("no neo4j at %s (make neo4j-up): %v", host(uri), err)
 	}
 	t.Cleanup(func() { driver.Close(context.Background()) })
+	if err := mayClear(driver, database, uri, os.Getenv(OptInVar), MarkIndex); err != nil {
+		t.Fatal(err)
+	}
 	return driver, database
+}
+
+// MarkIndex names the index that marks a database as the repo's test
+// database; `neo4j/neo4j.sh up` creates it in the local Neo4j. Clearing a
+// database keeps its indexes, so the mark survives the tests.
+const MarkIndex = "importer_test_database"
+
+// OptInVar names the variable that lets the tests use (and clear) a Neo4j
+// without the mark: its value must be NEO4J_URI (without user information).
+const OptInVar = "IMPORTER_TEST_NEO4J"
+
+// errNotOurs is why the tests refuse a database they cannot prove is theirs.
+var errNotOurs = errors.New("refusing to run the Neo4j tests: they delete every node of the database, and this one is not marked as the repo's test database")
+
+// mayClear returns nil when the tests may delete everything in database:
+// it carries the index named mark (MarkIndex), or optIn names uri. The tests clear their database
+// again and again, and must never clear someone else's by a stray NEO4J_URI.
+func mayClear(driver neo4j.DriverWithContext, database, uri, optIn, mark string) error {
+	if optIn != "" && optIn == host(uri) {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := neo4j.ExecuteQuery(ctx, driver, "SHOW INDEXES YIELD name WHERE name = $name RETURN count(*) AS n",
+		map[string]any{"name": mark}, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(database))
+	if err != nil {
+		return fmt.Errorf("check that database %q at %s is the test database: %w", database, host(uri), err)
+	}
+	if n, _ := res.Records[0].Get("n"); n == int64(1) {
+		return nil
+	}
+	return fmt.Errorf("%w (database %q at %s has no index %s): for the repo's local Neo4j run neo4j/neo4j.sh up (it marks it); to use this one anyway set %s=%s",
+		errNotOurs, database, host(uri), mark, OptInVar, host(uri))
+}
+
+// host is uri without any user information, for messages.
+func host(uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil {
+		return "(the URI in NEO4J_URI)"
+	}
+	u.User = nil
+	return u.String()
 }
 
 // verify checks that the server answers and accepts the credentials. It

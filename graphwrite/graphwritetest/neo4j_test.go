@@ -2,7 +2,9 @@ package graphwritetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,5 +50,31 @@ func TestDriverRoundTrip(t *testing.T) {
 	recs = run(`MATCH (p:GraphwritetestProbe {marker: $m}) RETURN count(p) AS n`, map[string]any{"m": marker})
 	if n, _ := recs[0].Get("n"); n != int64(0) {
 		t.Errorf("after delete, %v nodes with marker %s remain", n, marker)
+	}
+}
+
+// TestMayClearOnlyOurs checks the guard that keeps the tests from clearing
+// a database they cannot prove is theirs: the marked test database passes;
+// a database without the mark (here: the mark looked for under a name no
+// database has) is refused with the ways out named, unless the opt-in names
+// its URI exactly.
+func TestMayClearOnlyOurs(t *testing.T) {
+	driver, database := Driver(t)
+	uri := env("NEO4J_URI", "neo4j://127.0.0.1:7687")
+	if err := mayClear(driver, database, uri, "", MarkIndex); err != nil {
+		t.Errorf("the test database is refused: %v", err)
+	}
+	err := mayClear(driver, database, uri, "", "no_such_mark")
+	if !errors.Is(err, errNotOurs) || !strings.Contains(err.Error(), OptInVar+"="+host(uri)) || !strings.Contains(err.Error(), "neo4j/neo4j.sh up") {
+		t.Errorf("an unmarked database: %v; want %v naming the ways out", err, errNotOurs)
+	}
+	if err := mayClear(driver, database, uri, host(uri), "no_such_mark"); err != nil {
+		t.Errorf("an unmarked database opted in: %v", err)
+	}
+	if err := mayClear(driver, database, uri, "neo4j://elsewhere:7687", "no_such_mark"); !errors.Is(err, errNotOurs) {
+		t.Errorf("an opt-in for another URI: %v, want %v", err, errNotOurs)
+	}
+	if got := host("neo4j://bob:s3cret@db:7687"); got != "neo4j://db:7687" {
+		t.Errorf("host = %q", got)
 	}
 }

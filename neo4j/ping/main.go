@@ -3,6 +3,11 @@
 // (the reason goes to stderr). neo4j/neo4j.sh uses it to wait for the local
 // Neo4j to be ready.
 //
+// `neo4j-ping mark` also marks the database as the repo's test database:
+// it creates the index named importer_test_database (on a label no data
+// uses), which survives `importer clear-database`. The importer's tests
+// clear only a database that carries it (see graphwritetest.Driver).
+//
 // Environment: NEO4J_URI (default neo4j://127.0.0.1:$NEO4J_PORT, port 7687),
 // NEO4J_USERNAME (default neo4j), NEO4J_PASSWORD (default importer-local).
 //
@@ -21,8 +26,13 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
+// markIndex names the index that marks the test database; graphwritetest
+// looks for the same name.
+const markIndex = "importer_test_database"
+
 func main() {
-	if err := ping(); err != nil {
+	err := ping(len(os.Args) > 1 && os.Args[1] == "mark")
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "neo4j-ping:", err)
 		var ne *neo4j.Neo4jError
 		if errors.As(err, &ne) && strings.HasPrefix(ne.Code, "Neo.ClientError.Security.") {
@@ -32,7 +42,7 @@ func main() {
 	}
 }
 
-func ping() error {
+func ping(mark bool) error {
 	uri := env("NEO4J_URI", "neo4j://127.0.0.1:"+env("NEO4J_PORT", "7687"))
 	auth := neo4j.BasicAuth(env("NEO4J_USERNAME", "neo4j"), env("NEO4J_PASSWORD", "importer-local"), "")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -55,6 +65,16 @@ func ping() error {
 	}
 	if one, _ := rec.Get("one"); one != int64(1) {
 		return fmt.Errorf("RETURN 1 gave %v", one)
+	}
+	if !mark {
+		return nil
+	}
+	res, err = session.Run(ctx, "CREATE INDEX "+markIndex+" IF NOT EXISTS FOR (n:ImporterTestDatabase) ON (n.marker)", nil)
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("mark the test database: %w", err)
 	}
 	return nil
 }
