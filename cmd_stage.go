@@ -18,6 +18,7 @@ func newStageCommand(rc *rootConfig) *ffcli.Command {
 	state := fs.String("state", "import.db", "state file to create")
 	overwrite := fs.Bool("overwrite", false, "replace an existing state file")
 	batchRows := fs.Int("batch-rows", staging.DefaultBatchRows, "rows per checkpoint")
+	maxRecord := fs.Int64("max-record-bytes", staging.DefaultMaxRecordBytes, "longest CSV record; a longer one is rejected and reading resumes at its next line")
 	return &ffcli.Command{
 		Name:       "stage",
 		ShortUsage: "importer stage --input FILE [--state FILE] [--overwrite]",
@@ -32,8 +33,12 @@ Example:
 		FlagSet: fs,
 		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
 		Exec: func(ctx context.Context, args []string) error {
+			if *maxRecord <= 0 {
+				return usageError{fmt.Errorf("--max-record-bytes must be positive, not %d", *maxRecord)}
+			}
 			opt := stageOptions(rc, "stage", *batchRows)
 			opt.Overwrite = *overwrite
+			opt.MaxRecordBytes = *maxRecord
 			_, err := staging.Stage(ctx, *input, *state, opt)
 			return stageResult(rc, *state, err)
 		},

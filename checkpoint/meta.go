@@ -34,6 +34,9 @@ type Input struct {
 	Path        string      `json:"path"`
 	Fingerprint Fingerprint `json:"fingerprint"`
 	Header      []string    `json:"header"`
+	// MaxRecordBytes is the bound on one record's size staging used; resume
+	// keeps it (0 in files staged before the bound existed).
+	MaxRecordBytes int64 `json:"maxRecordBytes,omitempty"`
 }
 
 // StageMark is the staging pass's resume point: the byte offset and line

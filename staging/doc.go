@@ -13,7 +13,10 @@
 //
 //   - The CSV is read with encoding/csv: an unterminated quoted field runs to
 //     the end of the file, which then counts as one rejected row, as RFC 4180
-//     reads it.
+//     reads it — unless the record outgrows Options.MaxRecordBytes first:
+//     then it is rejected and reading resumes at the line after its first
+//     (reader.go), so a legitimately longer multi-line record has its later
+//     lines read as records of their own.
 //   - Learner keys are ordinals in order of first appearance (see store.go),
 //     not sandIds, so that bucket writes are appends whatever the order of
 //     sandIds in the file. The sandId is in the staged properties.

@@ -175,7 +175,7 @@ func FuzzReader(f *testing.F) {
 		f.Add(s, uint8(1))
 	}
 	f.Fuzz(func(t *testing.T, s string, split uint8) {
-		through := newCSVReader(strings.NewReader(s), 0, 1, 3)
+		through := mustCSVReader(t, s, 0, 1)
 		all := readAllRecords(t, through)
 		lines := int64(1 + strings.Count(s, "\n"))
 		if off, line := through.next(); off != int64(len(s)) || line != lines {
@@ -191,18 +191,29 @@ func FuzzReader(f *testing.F) {
 		}
 		// Read k records, then restart at the resume point.
 		k := int(split) % (len(all) + 1)
-		r := newCSVReader(strings.NewReader(s), 0, 1, 3)
+		r := mustCSVReader(t, s, 0, 1)
 		for range k {
 			if _, err := r.read(); err != nil {
 				t.Fatal(err)
 			}
 		}
 		off, line := r.next()
-		rest := readAllRecords(t, newCSVReader(strings.NewReader(s[off:]), off, line, 3))
+		rest := readAllRecords(t, mustCSVReader(t, s, off, line))
 		if diff := cmp.Diff(all[k:], rest, cmp.AllowUnexported(record{}), cmp.Comparer(sameError), cmpOpts[0]); diff != "" {
 			t.Fatalf("restarted after %d records at offset %d, line %d (-through +restarted):\n%s", k, off, line, diff)
 		}
 	})
+}
+
+// mustCSVReader reads s from (off, line), three fields a record, records
+// of at most 24 bytes.
+func mustCSVReader(t *testing.T, s string, off, line int64) *csvReader {
+	t.Helper()
+	r, err := newCSVReader(strings.NewReader(s), off, line, 3, 24)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 func sameError(a, b error) bool {

@@ -1,7 +1,6 @@
 package staging
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -29,6 +28,10 @@ type Options struct {
 	Overwrite bool
 	// BatchRows is the number of rows per checkpoint (DefaultBatchRows if 0).
 	BatchRows int
+	// MaxRecordBytes bounds the size of one CSV record
+	// (DefaultMaxRecordBytes if 0); a longer record is rejected. Stage
+	// keeps it in the state file, and Resume uses the kept value.
+	MaxRecordBytes int64
 	// Command names the running command in the progress snapshot.
 	Command string
 	// Progress, when set, is called after every checkpoint.
@@ -59,20 +62,24 @@ func Stage(ctx context.Context, input, state string, opt Options) (checkpoint.Co
 		return checkpoint.Counts{}, fmt.Errorf("open input: %w", err)
 	}
 	defer f.Close()
-	header, fields, mark, err := readHeader(f)
-	if err != nil {
-		return checkpoint.Counts{}, err
-	}
-	logUnknown(opt, header)
 	fp, err := checkpoint.FingerprintFile(input)
 	if err != nil {
 		return checkpoint.Counts{}, err
 	}
+	if opt.MaxRecordBytes <= 0 {
+		opt.MaxRecordBytes = DefaultMaxRecordBytes
+	}
+	src := io.NewSectionReader(f, 0, fp.Size)
+	header, fields, mark, err := readHeader(src, opt.MaxRecordBytes)
+	if err != nil {
+		return checkpoint.Counts{}, err
+	}
+	logUnknown(opt, header)
 	db, err := checkpoint.Create(state, opt.Overwrite, func(tx *bolt.Tx) error {
 		if err := createBuckets(tx); err != nil {
 			return err
 		}
-		if err := checkpoint.WriteInput(tx, checkpoint.Input{Path: input, Fingerprint: fp, Header: fields}); err != nil {
+		if err := checkpoint.WriteInput(tx, checkpoint.Input{Path: input, Fingerprint: fp, Header: fields, MaxRecordBytes: opt.MaxRecordBytes}); err != nil {
 			return err
 		}
 		if err := checkpoint.WriteStageMark(tx, mark); err != nil {
@@ -84,7 +91,7 @@ func Stage(ctx context.Context, input, state string, opt Options) (checkpoint.Co
 		return checkpoint.Counts{}, err
 	}
 	defer db.Close()
-	return run(ctx, db, state, f, header, mark, opt)
+	return run(ctx, db, state, src, header, mark, opt)
 }
 
 // Resume continues staging into an existing state file from its last
@@ -127,23 +134,26 @@ func Resume(ctx context.Context, state string, opt Options) (checkpoint.Counts, 
 		return counts, fmt.Errorf("open input: %w", err)
 	}
 	defer f.Close()
-	if _, err := f.Seek(mark.Offset, io.SeekStart); err != nil {
-		return counts, fmt.Errorf("seek input: %w", err)
+	opt.MaxRecordBytes = in.MaxRecordBytes
+	if opt.MaxRecordBytes <= 0 { // staged by a release without the bound
+		opt.MaxRecordBytes = DefaultMaxRecordBytes
 	}
-	return run(ctx, db, state, f, header, mark, opt)
+	return run(ctx, db, state, io.NewSectionReader(f, 0, in.Fingerprint.Size), header, mark, opt)
 }
 
 // readHeader reads the header record after an optional byte-order mark and
 // returns the resume point of the first data record.
-func readHeader(f *os.File) (*Header, []string, checkpoint.StageMark, error) {
+func readHeader(src *io.SectionReader, maxRecord int64) (*Header, []string, checkpoint.StageMark, error) {
 	var mark checkpoint.StageMark
-	br := bufio.NewReader(f)
 	offset := int64(0)
-	if bom, _ := br.Peek(3); string(bom) == "\xef\xbb\xbf" {
-		br.Discard(3)
+	bom := make([]byte, 3)
+	if n, _ := src.ReadAt(bom, 0); n == 3 && string(bom) == "\xef\xbb\xbf" {
 		offset = 3
 	}
-	r := newCSVReader(br, offset, 1, 0)
+	r, err := newCSVReader(src, offset, 1, 0, maxRecord)
+	if err != nil {
+		return nil, nil, mark, err
+	}
 	rec, err := r.read()
 	if err == io.EOF {
 		return nil, nil, mark, fmt.Errorf("read header: %w: the file is empty", ErrContract)
@@ -160,9 +170,6 @@ func readHeader(f *os.File) (*Header, []string, checkpoint.StageMark, error) {
 		return nil, nil, mark, err
 	}
 	mark.Offset, mark.Line = r.next()
-	if _, err := f.Seek(mark.Offset, io.SeekStart); err != nil {
-		return nil, nil, mark, fmt.Errorf("seek input: %w", err)
-	}
 	return h, fields, mark, nil
 }
 
@@ -172,22 +179,21 @@ func logUnknown(opt Options, h *Header) {
 	}
 }
 
-// run stages records from f, positioned at mark, until the end of the file
-// or until ctx is cancelled; each batch of rows is one checkpoint.
-func run(ctx context.Context, db *bolt.DB, state string, f *os.File, h *Header, mark checkpoint.StageMark, opt Options) (checkpoint.Counts, error) {
+// run stages records from src, from mark on, until its end or until ctx is
+// cancelled; each batch of rows is one checkpoint.
+func run(ctx context.Context, db *bolt.DB, state string, src *io.SectionReader, h *Header, mark checkpoint.StageMark, opt Options) (checkpoint.Counts, error) {
 	if opt.BatchRows <= 0 {
 		opt.BatchRows = DefaultBatchRows
 	}
-	info, err := f.Stat()
+	r, err := newCSVReader(src, mark.Offset, mark.Line, h.Fields(), opt.MaxRecordBytes)
 	if err != nil {
-		return checkpoint.Counts{}, fmt.Errorf("stat input: %w", err)
+		return checkpoint.Counts{}, err
 	}
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading()
 	workers := runtime.GOMAXPROCS(0)
 	batches := make(chan (<-chan batch), 1)
 	readErr := make(chan error, 1)
-	r := newCSVReader(bufio.NewReaderSize(f, 1<<20), mark.Offset, mark.Line, h.Fields())
 	go func() { readErr <- stream(readCtx, r, h, opt.BatchRows, workers, batches) }()
 
 	var counts checkpoint.Counts
@@ -196,7 +202,7 @@ func run(ctx context.Context, db *bolt.DB, state string, f *os.File, h *Header, 
 		if counts, err = commit(db, b); err != nil {
 			return counts, err
 		}
-		publish(state, opt, counts, Progress{Start: mark.Offset, Offset: b.next.Offset, Size: info.Size(), Done: b.next.Done})
+		publish(state, opt, counts, Progress{Start: mark.Offset, Offset: b.next.Offset, Size: src.Size(), Done: b.next.Done})
 		if b.next.Done {
 			return counts, nil // complete, even if ctx was cancelled meanwhile
 		}
