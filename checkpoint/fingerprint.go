@@ -20,19 +20,15 @@ type Fingerprint struct {
 	Head    string `json:"headSha256"`
 }
 
-// FingerprintFile computes the fingerprint of the file at path.
-func FingerprintFile(path string) (Fingerprint, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return Fingerprint{}, fmt.Errorf("fingerprint input: %w", err)
-	}
-	defer f.Close()
+// FingerprintOf computes the fingerprint of an open file. The hash covers
+// no more than the size it reports, even if the file grows meanwhile.
+func FingerprintOf(f *os.File) (Fingerprint, error) {
 	info, err := f.Stat()
 	if err != nil {
 		return Fingerprint{}, fmt.Errorf("fingerprint input: %w", err)
 	}
 	h := sha256.New()
-	if _, err := io.CopyN(h, f, headBytes); err != nil && err != io.EOF {
+	if _, err := io.CopyN(h, io.NewSectionReader(f, 0, info.Size()), headBytes); err != nil && err != io.EOF {
 		return Fingerprint{}, fmt.Errorf("fingerprint input: %w", err)
 	}
 	return Fingerprint{Size: info.Size(), ModTime: info.ModTime().UnixNano(), Head: hex.EncodeToString(h.Sum(nil))}, nil

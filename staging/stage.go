@@ -16,7 +16,9 @@ import (
 )
 
 // ErrInputChanged is returned by Resume when the input file is not the one
-// the state file was staged from.
+// the state file was staged from, and by Stage and Resume when it changes
+// (its size or modification time) while it is staged: the state file is
+// then at its last checkpoint, before the batch that saw the change.
 var ErrInputChanged = errors.New("input file changed since staging started")
 
 // DefaultBatchRows is how many rows one staging transaction commits.
@@ -62,7 +64,7 @@ func Stage(ctx context.Context, input, state string, opt Options) (checkpoint.Co
 		return checkpoint.Counts{}, fmt.Errorf("open input: %w", err)
 	}
 	defer f.Close()
-	fp, err := checkpoint.FingerprintFile(input)
+	fp, err := checkpoint.FingerprintOf(f)
 	if err != nil {
 		return checkpoint.Counts{}, err
 	}
@@ -75,11 +77,12 @@ func Stage(ctx context.Context, input, state string, opt Options) (checkpoint.Co
 		return checkpoint.Counts{}, err
 	}
 	logUnknown(opt, header)
+	in := checkpoint.Input{Path: input, Fingerprint: fp, Header: fields, MaxRecordBytes: opt.MaxRecordBytes}
 	db, err := checkpoint.Create(state, opt.Overwrite, func(tx *bolt.Tx) error {
 		if err := createBuckets(tx); err != nil {
 			return err
 		}
-		if err := checkpoint.WriteInput(tx, checkpoint.Input{Path: input, Fingerprint: fp, Header: fields, MaxRecordBytes: opt.MaxRecordBytes}); err != nil {
+		if err := checkpoint.WriteInput(tx, in); err != nil {
 			return err
 		}
 		if err := checkpoint.WriteStageMark(tx, mark); err != nil {
@@ -91,7 +94,7 @@ func Stage(ctx context.Context, input, state string, opt Options) (checkpoint.Co
 		return checkpoint.Counts{}, err
 	}
 	defer db.Close()
-	return run(ctx, db, state, src, header, mark, opt)
+	return run(ctx, db, state, f, in, header, mark, opt)
 }
 
 // Resume continues staging into an existing state file from its last
@@ -118,13 +121,6 @@ func Resume(ctx context.Context, state string, opt Options) (checkpoint.Counts, 
 	if err != nil || mark.Done {
 		return counts, err
 	}
-	fp, err := checkpoint.FingerprintFile(in.Path)
-	if err != nil {
-		return counts, err
-	}
-	if fp != in.Fingerprint {
-		return counts, fmt.Errorf("resume staging: %w: %s (stage it again with --overwrite)", ErrInputChanged, in.Path)
-	}
 	header, err := ParseHeader(in.Header)
 	if err != nil {
 		return counts, err
@@ -134,11 +130,18 @@ func Resume(ctx context.Context, state string, opt Options) (checkpoint.Counts, 
 		return counts, fmt.Errorf("open input: %w", err)
 	}
 	defer f.Close()
+	fp, err := checkpoint.FingerprintOf(f)
+	if err != nil {
+		return counts, err
+	}
+	if fp != in.Fingerprint {
+		return counts, fmt.Errorf("resume staging: %w: %s (stage it again with --overwrite)", ErrInputChanged, in.Path)
+	}
 	opt.MaxRecordBytes = in.MaxRecordBytes
 	if opt.MaxRecordBytes <= 0 { // staged by a release without the bound
 		opt.MaxRecordBytes = DefaultMaxRecordBytes
 	}
-	return run(ctx, db, state, io.NewSectionReader(f, 0, in.Fingerprint.Size), header, mark, opt)
+	return run(ctx, db, state, f, in, header, mark, opt)
 }
 
 // readHeader reads the header record after an optional byte-order mark and
@@ -179,12 +182,15 @@ func logUnknown(opt Options, h *Header) {
 	}
 }
 
-// run stages records from src, from mark on, until its end or until ctx is
-// cancelled; each batch of rows is one checkpoint.
-func run(ctx context.Context, db *bolt.DB, state string, src *io.SectionReader, h *Header, mark checkpoint.StageMark, opt Options) (checkpoint.Counts, error) {
+// run stages records of f, as it was when staging started (its first
+// in.Fingerprint.Size bytes), from mark on, until that end or until ctx is
+// cancelled; each batch of rows is one checkpoint. Before every commit it
+// checks that the file has not changed since.
+func run(ctx context.Context, db *bolt.DB, state string, f *os.File, in checkpoint.Input, h *Header, mark checkpoint.StageMark, opt Options) (checkpoint.Counts, error) {
 	if opt.BatchRows <= 0 {
 		opt.BatchRows = DefaultBatchRows
 	}
+	src := io.NewSectionReader(f, 0, in.Fingerprint.Size)
 	r, err := newCSVReader(src, mark.Offset, mark.Line, h.Fields(), opt.MaxRecordBytes)
 	if err != nil {
 		return checkpoint.Counts{}, err
@@ -199,6 +205,9 @@ func run(ctx context.Context, db *bolt.DB, state string, src *io.SectionReader, 
 	var counts checkpoint.Counts
 	for result := range batches {
 		b := <-result
+		if err := unchanged(in, b.next.Line); err != nil {
+			return counts, err
+		}
 		if counts, err = commit(db, b); err != nil {
 			return counts, err
 		}
@@ -214,6 +223,24 @@ func run(ctx context.Context, db *bolt.DB, state string, src *io.SectionReader, 
 		return counts, err
 	}
 	return counts, ctx.Err()
+}
+
+// unchanged checks that the input still has the size and modification
+// time it had when staging started, before the batch ending at line is
+// committed.
+func unchanged(in checkpoint.Input, line int64) error {
+	info, err := os.Stat(in.Path)
+	if err != nil {
+		return fmt.Errorf("stat input: %w", err)
+	}
+	fp := in.Fingerprint
+	if info.Size() == fp.Size && info.ModTime().UnixNano() == fp.ModTime {
+		return nil
+	}
+	return fmt.Errorf("stage batch ending at line %d: %w: %s was %d bytes modified %s, is now %d bytes modified %s; "+
+		"the state file stops at the last checkpoint: stage it again with --overwrite once the file is complete",
+		line, ErrInputChanged, in.Path, fp.Size, time.Unix(0, fp.ModTime).UTC().Format(time.RFC3339Nano),
+		info.Size(), info.ModTime().UTC().Format(time.RFC3339Nano))
 }
 
 // publish reports a checkpoint to the caller and to `importer status`.
