@@ -35,15 +35,17 @@ Examples:
 		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
 		Exec: func(ctx context.Context, args []string) error {
 			state := load.state
-			phase, err := readPhase(state)
+			s, err := readState(state)
 			if err != nil {
 				return fmt.Errorf("resume: %w", err)
 			}
-			switch phase {
-			case checkpoint.PhaseStaging:
+			switch {
+			case s.Phase == checkpoint.PhaseStaging:
 				_, err := staging.Resume(ctx, state, stageOptions(rc, "resume", *batchRows))
 				return stageResult(rc, state, err)
-			case checkpoint.PhaseStaged:
+			case s.Phase != checkpoint.PhaseLoading && s.Export != nil && !s.Export.Done:
+				return resumeExport(ctx, rc, state)
+			case s.Phase == checkpoint.PhaseStaged:
 				return usageError{fmt.Errorf("resume: nothing to resume: %s is staged; next: importer load --state %s", state, state)}
 			}
 			return load.run(ctx, rc, true)
@@ -51,11 +53,11 @@ Examples:
 	}
 }
 
-// readPhase reads where the state file stands.
-func readPhase(path string) (checkpoint.Phase, error) {
+// readState reads where the state file stands.
+func readState(path string) (checkpoint.Status, error) {
 	db, err := checkpoint.OpenReadOnly(path)
 	if err != nil {
-		return "", err
+		return checkpoint.Status{}, err
 	}
 	defer db.Close()
 	var s checkpoint.Status
@@ -63,5 +65,5 @@ func readPhase(path string) (checkpoint.Phase, error) {
 		s, err = checkpoint.ReadStatus(tx)
 		return err
 	})
-	return s.Phase, err
+	return s, err
 }

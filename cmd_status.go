@@ -86,6 +86,13 @@ func printStatus(w io.Writer, s checkpoint.Status) error {
 		fmt.Fprintf(w, ", ETA %s", s.ETA)
 	}
 	fmt.Fprintln(w)
+	if e := s.Export; e != nil {
+		state := "in progress"
+		if e.Done {
+			state = "done"
+		}
+		fmt.Fprintf(w, "export: %s, %d of %d parts, %d entities, into %s\n", state, e.UnitsDone, e.Units, e.Entities, e.Dir)
+	}
 	fmt.Fprintf(w, "rows: %d read, %d staged, %d rejected, %d duplicates\n", s.Rows.Read, s.Rows.Staged, s.Rows.Rejected, s.Rows.Duplicates)
 	fmt.Fprintln(tw, "\tstaged\tloaded\t")
 	for _, name := range sortedKeys(s.Nodes) {

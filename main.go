@@ -121,6 +121,7 @@ Every flag can also be set as IMPORTER_<FLAG> in the environment
 		Subcommands: []*ffcli.Command{
 			newGenCommand(rc),
 			newStageCommand(rc),
+			newExportCommand(rc),
 			newLoadCommand(rc),
 			newResumeCommand(rc),
 			newStatusCommand(rc),

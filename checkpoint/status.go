@@ -16,8 +16,10 @@ type Status struct {
 	Mode          string           `json:"mode,omitempty"`
 	// ETA is the time a running load still needs, by its rate so far; only
 	// in a running process's snapshot.
-	ETA  string `json:"eta,omitempty"`
-	Live *Live  `json:"live,omitempty"`
+	ETA string `json:"eta,omitempty"`
+	// Export is the progress of `importer export`, once one started.
+	Export *ExportStatus `json:"export,omitempty"`
+	Live   *Live         `json:"live,omitempty"`
 }
 
 // Loaded counts what has been committed to Neo4j so far.
@@ -56,6 +58,10 @@ func ReadStatus(tx *bolt.Tx) (Status, error) {
 	if err != nil {
 		return Status{}, err
 	}
+	export, err := readExportStatus(tx)
+	if err != nil {
+		return Status{}, err
+	}
 	s := Status{
 		Phase:         phase(stage, plan, planned),
 		Rows:          counts.Rows,
@@ -64,6 +70,7 @@ func ReadStatus(tx *bolt.Tx) (Status, error) {
 		Loaded:        sumMarks(counts, marks),
 		Input:         in.Path,
 		Mode:          plan.Mode,
+		Export:        export,
 	}
 	return s, nil
 }

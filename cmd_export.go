@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+	"unicode/utf8"
+
+	"github.com/peterbourgon/ff/v3"
+	"github.com/peterbourgon/ff/v3/ffcli"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/learnergraph/importer/checkpoint"
+	"github.com/learnergraph/importer/export"
+)
+
+func newExportCommand(rc *rootConfig) *ffcli.Command {
+	fs := flag.NewFlagSet("importer export", flag.ContinueOnError)
+	fs.SetOutput(rc.stderr)
+	var f exportFlags
+	f.register(fs)
+	return &ffcli.Command{
+		Name:       "export",
+		ShortUsage: "importer export [--state FILE] [--out DIR] [--gzip] [--array-delimiter C]",
+		ShortHelp:  "write the staged graph as neo4j-admin bulk-import CSV files",
+		LongHelp: `Writes the staged graph as input for Neo4j's bulk importer
+(neo4j-admin database import full): per label and relationship type, typed
+header and data files, and DIR/import.args for the tool's @file syntax.
+Prints the command to run where Neo4j is installed (stopped, target empty).
+
+The files hold exactly the graph "importer load" writes. Each file is
+written under a temporary name and renamed when complete, and the state
+file records it; after a crash or Ctrl-C the same command (or importer
+resume) finishes without rewriting completed files.
+
+Examples:
+  importer export --state import.db --out import.export
+  importer export --state import.db --out /data/export --gzip
+  importer load --offline --state import.db     # export if needed, then bulk import locally`,
+		FlagSet: fs,
+		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
+		Exec: func(ctx context.Context, args []string) error {
+			if len(args) > 0 {
+				return usageError{fmt.Errorf("export: unexpected arguments %q", args)}
+			}
+			_, err := f.run(ctx, rc, "export")
+			return err
+		},
+	}
+}
+
+// exportFlags are the flags of `importer export`, shared with `load
+// --offline`.
+type exportFlags struct {
+	state   string
+	out     string
+	gzip    bool
+	delim   string
+	workers int
+}
+
+func (f *exportFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.state, "state", "import.db", "state file to export")
+	fs.StringVar(&f.out, "out", "", "output directory (default: the state file's name + .export)")
+	fs.BoolVar(&f.gzip, "gzip", false, "gzip the CSV files")
+	fs.StringVar(&f.delim, "array-delimiter", "U+001F", "character between list elements: one character or U+XXXX")
+	fs.IntVar(&f.workers, "export-workers", 0, "parallel export writers (default: the number of CPUs)")
+}
+
+func (f *exportFlags) dir() string {
+	if f.out == "" {
+		return f.state + ".export"
+	}
+	return f.out
+}
+
+// parseDelimiter reads a delimiter given as one character or U+XXXX.
+func parseDelimiter(s string) (rune, error) {
+	if rest, ok := strings.CutPrefix(strings.ToUpper(s), "U+"); ok {
+		n, err := strconv.ParseUint(rest, 16, 32)
+		if err == nil && utf8.ValidRune(rune(n)) {
+			return checkDelimiter(rune(n))
+		}
+	} else if utf8.RuneCountInString(s) == 1 {
+		r, _ := utf8.DecodeRuneInString(s)
+		return checkDelimiter(r)
+	}
+	return 0, fmt.Errorf("--array-delimiter %q: want one character or U+XXXX", s)
+}
+
+func checkDelimiter(r rune) (rune, error) {
+	if r == ',' || r == '"' || r == '\n' || r == '\r' || r == utf8.RuneError {
+		return 0, fmt.Errorf("--array-delimiter %U: the field delimiter, the quote and line breaks cannot separate list elements", r)
+	}
+	return r, nil
+}
+
+// run exports the state file; command names the command in messages and
+// snapshots.
+func (f *exportFlags) run(ctx context.Context, rc *rootConfig, command string) (export.Result, error) {
+	delim, err := parseDelimiter(f.delim)
+	if err != nil {
+		return export.Result{}, usageError{fmt.Errorf("%s: %w", command, err)}
+	}
+	db, err := checkpoint.Open(f.state)
+	if err != nil {
+		return export.Result{}, usageError{fmt.Errorf("%s: %w", command, err)}
+	}
+	defer db.Close()
+	return runExport(ctx, rc, db, command, export.Options{
+		Dir: f.dir(), Gzip: f.gzip, ArrayDelimiter: delim, Workers: f.workers, StatePath: f.state,
+	})
+}
+
+// runExport runs an export with progress on stderr and prints its summary
+// and the neo4j-admin command.
+func runExport(ctx context.Context, rc *rootConfig, db *bolt.DB, command string, opt export.Options) (export.Result, error) {
+	p := newProgressPrinter(rc.stderr)
+	start := time.Now()
+	opt.Command = command
+	opt.Progress = func(written, total int64, unitsDone, units int) {
+		p.print(fmt.Sprintf("importer: export %d of %d entities (%.0f%%), %d of %d parts, %.0f entities/s",
+			written, total, 100*float64(written)/float64(max(total, 1)), unitsDone, units, rate(float64(written), time.Since(start))), false)
+	}
+	res, err := export.Run(ctx, db, opt)
+	switch {
+	case errors.Is(err, context.Canceled):
+		return res, err
+	case errors.Is(err, export.ErrNotStaged):
+		return res, usageError{fmt.Errorf("%s: %w; finish it with: importer resume", command, err)}
+	case errors.Is(err, syscall.ENOSPC):
+		return res, fmt.Errorf("%s: %w (free some space or choose another --out, then run the same command again: finished files are kept)", command, err)
+	case err != nil:
+		return res, fmt.Errorf("%s: %w", command, err)
+	}
+	files := 0
+	for _, u := range res.Units {
+		files += 2 * len(u.Files)
+	}
+	fmt.Fprintf(rc.stderr, "importer: exported %d entities into %d files in %s (%d written by this run, %s)\n",
+		res.Entities, files, res.Dir, res.Written, res.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(rc.stderr, "importer: to bulk-import on a server with Neo4j installed (stopped, database empty or absent):\n  %s\n",
+		export.Command(res.Dir, "neo4j"))
+	return res, nil
+}
+
+// resumeExport continues the export in progress with its own plan.
+func resumeExport(ctx context.Context, rc *rootConfig, state string) error {
+	db, err := checkpoint.Open(state)
+	if err != nil {
+		return usageError{fmt.Errorf("resume: %w", err)}
+	}
+	defer db.Close()
+	var plan checkpoint.ExportPlan
+	err = db.View(func(tx *bolt.Tx) error {
+		plan, _, err = checkpoint.ReadExportPlan(tx)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("resume: %w", err)
+	}
+	delim, err := parseDelimiter(plan.ArrayDelimiter)
+	if err != nil {
+		return fmt.Errorf("resume: %w", err)
+	}
+	fmt.Fprintf(rc.stderr, "importer: resuming the export into %s\n", plan.Dir)
+	_, err = runExport(ctx, rc, db, "resume", export.Options{Dir: plan.Dir, Gzip: plan.Gzip, ArrayDelimiter: delim, StatePath: state})
+	return err
+}

@@ -1,0 +1,143 @@
+package export
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/learnergraph/importer/staging"
+)
+
+// A group is the entities of one unit that share a file and its header:
+// every property name has one type within a group. An entity goes to the
+// first group where none of its property names has another type; its new
+// names become new columns at the end of that group's header. The header
+// is written last, in a file of its own, so rows written before a column
+// existed are simply shorter (the import tool reads missing trailing
+// fields as absent). The assignment depends only on the bucket order, so a
+// rerun writes the same files byte for byte.
+type group struct {
+	names     []string
+	types     []colType
+	index     map[string]int
+	rows      int64
+	multiline bool
+	out       *sink
+}
+
+// fits reports whether p can join g: no name of p has another type in g.
+func (g *group) fits(p staging.Props, types []colType, skip string) bool {
+	for i, q := range p {
+		if q.Name == skip {
+			continue
+		}
+		if j, ok := g.index[q.Name]; ok && g.types[j] != types[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// add makes sure g has a column for every property of p.
+func (g *group) add(p staging.Props, types []colType, skip string) {
+	for i, q := range p {
+		if q.Name == skip {
+			continue
+		}
+		if _, ok := g.index[q.Name]; !ok {
+			g.index[q.Name] = len(g.names)
+			g.names = append(g.names, q.Name)
+			g.types = append(g.types, types[i])
+		}
+	}
+}
+
+// header is the group's header line: the id columns, then name:type.
+func (g *group) header(ids []string) string {
+	cols := append([]string(nil), ids...)
+	for i, n := range g.names {
+		cols = append(cols, n+":"+string(g.types[i]))
+	}
+	return strings.Join(cols, ",") + "\n"
+}
+
+// grouper assigns the entities of one unit to groups and encodes rows.
+type grouper struct {
+	enc    encoder
+	groups []*group
+	types  []colType // scratch
+	fields [][]byte  // scratch: one encoded field per column
+	row    []byte    // scratch
+}
+
+// place returns the group of an entity with properties p (skip: the key
+// property, which is the id column), creating one if none fits, and the
+// types of p.
+func (gr *grouper) place(p staging.Props, skip string, open func(n int) (*sink, error)) (*group, error) {
+	gr.types = gr.types[:0]
+	for _, q := range p {
+		t, err := typeOf(q.Value)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkName(q.Name); err != nil {
+			return nil, err
+		}
+		gr.types = append(gr.types, t)
+	}
+	for _, g := range gr.groups {
+		if g.fits(p, gr.types, skip) {
+			g.add(p, gr.types, skip)
+			return g, nil
+		}
+	}
+	out, err := open(len(gr.groups))
+	if err != nil {
+		return nil, err
+	}
+	g := &group{index: map[string]int{}, out: out}
+	g.add(p, gr.types, skip)
+	gr.groups = append(gr.groups, g)
+	return g, nil
+}
+
+// write encodes one row (ids already quoted by the caller's choice of
+// values) into g's file.
+func (gr *grouper) write(g *group, ids []string, p staging.Props, skip string) error {
+	b := gr.row[:0]
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendQuoted(b, id)
+		g.multiline = g.multiline || hasBreak(id)
+	}
+	for len(gr.fields) < len(g.names) {
+		gr.fields = append(gr.fields, nil)
+	}
+	fields := gr.fields[:len(g.names)]
+	for i := range fields {
+		fields[i] = fields[i][:0]
+	}
+	last := -1
+	for _, q := range p {
+		if q.Name == skip {
+			continue
+		}
+		j := g.index[q.Name]
+		f, multi, err := gr.enc.appendValue(fields[j][:0], q.Value)
+		if err != nil {
+			return fmt.Errorf("property %s: %w", q.Name, err)
+		}
+		fields[j] = f
+		g.multiline = g.multiline || multi
+		last = max(last, j)
+	}
+	for j := 0; j <= last; j++ {
+		b = append(b, ',')
+		b = append(b, fields[j]...)
+	}
+	b = append(b, '\n')
+	gr.row = b
+	g.rows++
+	return g.out.write(b)
+}
