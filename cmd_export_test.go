@@ -11,8 +11,12 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/learnergraph/importer/checkpoint"
 )
 
 // testBinary builds the importer once per test binary, for the tests that
@@ -82,7 +86,7 @@ func copyState(t *testing.T, src string) string {
 // with an uninterrupted export of the same state: byte-identical, and the
 // files completed before the kill were not written again.
 func TestExportKilledThenResumed(t *testing.T) {
-	state := stagedState(t, 20000)
+	state := stagedState(t, 60000)
 	reference := copyState(t, state)
 	refDir := filepath.Join(t.TempDir(), "ref")
 	if code, _, stderr := runCmd(t, "", "export", "--state", reference, "--out", refDir, "--gzip"); code != exitOK {
@@ -98,12 +102,12 @@ func TestExportKilledThenResumed(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	before := waitForCompleteFile(t, dir, done)
-	if before == nil {
-		t.Skipf("the export finished before a file was seen complete: %s", stderr.String())
+	if !waitForUnitDone(state, done) {
+		t.Fatalf("the export ended before it recorded a finished part: %s", stderr.String())
 	}
 	cmd.Process.Signal(syscall.SIGKILL)
 	<-done
+	before := recordedFiles(t, state, dir)
 
 	code, _, errOut := runCmd(t, "", "resume", "--state", state)
 	if code != exitOK || !strings.Contains(errOut, "resuming the export") {
@@ -127,31 +131,49 @@ func TestExportKilledThenResumed(t *testing.T) {
 	}
 }
 
-// waitForCompleteFile polls dir until a unit has finished (a data file has
-// its final name) and returns the complete files then, or nil when the
-// process ended first.
-func waitForCompleteFile(t *testing.T, dir string, done chan error) map[string]os.FileInfo {
-	t.Helper()
+// waitForUnitDone waits until the export's progress snapshot reports a
+// finished part while the export is still running; false when the process
+// ended first.
+func waitForUnitDone(state string, done chan error) bool {
 	for {
 		select {
 		case err := <-done:
 			done <- err
-			return nil
+			return false
 		default:
 		}
-		entries, _ := os.ReadDir(dir)
-		complete := map[string]os.FileInfo{}
-		for _, e := range entries {
-			if !strings.HasSuffix(e.Name(), ".tmp") {
-				if info, err := e.Info(); err == nil {
-					complete[e.Name()] = info
+		snap, err := checkpoint.ReadSnapshot(state)
+		if e := snap.Status.Export; err == nil && e != nil && e.UnitsDone >= 1 && !e.Done {
+			return true
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// recordedFiles returns the files of the parts the state file records as
+// exported.
+func recordedFiles(t *testing.T, state, dir string) map[string]os.FileInfo {
+	t.Helper()
+	files := map[string]os.FileInfo{}
+	withState(t, state, func(tx *bolt.Tx) error {
+		units, err := checkpoint.ReadExportUnits(tx)
+		for _, u := range units {
+			for _, f := range u.Files {
+				for _, name := range []string{f.Header, f.Data} {
+					info, err := os.Stat(filepath.Join(dir, name))
+					if err != nil {
+						return err
+					}
+					files[name] = info
 				}
 			}
 		}
-		if len(complete) >= 2 {
-			return complete
-		}
+		return err
+	})
+	if len(files) == 0 {
+		t.Fatal("no part recorded as exported at the kill")
 	}
+	return files
 }
 
 func TestExportUsageErrors(t *testing.T) {
