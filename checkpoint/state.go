@@ -13,7 +13,7 @@ import (
 
 // FormatVersion is the version of the state file layout written by this
 // release. Bump it whenever a bucket, key or value encoding changes.
-const FormatVersion = 1
+const FormatVersion = 2
 
 var (
 	// ErrExists is returned by Create when the state file already exists and

@@ -16,20 +16,12 @@ type batch struct {
 	next    checkpoint.StageMark               // Offset, Line and Done; NextOrdinal is the writer's
 }
 
-// learnerRow is an accepted row's per-learner entities, ready to write
-// under the learner's ordinal.
+// learnerRow is an accepted row's per-learner entities: its learner
+// record, encoded (batches wait in memory, so they hold nothing the encoding
+// does not; a merge with an earlier row of the same learner decodes it).
 type learnerRow struct {
-	sandID  string
-	entries []learnerEntry
-}
-
-// learnerEntry is one per-learner node or relationship, encoded: batches
-// wait in memory, so they hold nothing the encoding does not (a merge with
-// an earlier row of the same learner decodes the value again).
-type learnerEntry struct {
-	name   string // label or type
-	suffix []byte // bucket key after the learner's ordinal
-	value  []byte // encoded record
+	sandID string
+	value  []byte
 }
 
 // sharedEntity is a node or relationship that many learners share
@@ -50,45 +42,49 @@ type Reject struct {
 // prepare transforms a run of records into a batch.
 func prepare(h *Header, rs records) batch {
 	b := batch{shared: map[string]map[string]sharedEntity{}, next: rs.next}
-	for _, rec := range rs.recs {
-		row, err := transform(h, rec)
+	rec := newLearnerRecord("")
+	var buf []byte
+	for _, r := range rs.recs {
+		row, err := transform(h, r)
 		if err != nil {
 			b.rejects = append(b.rejects, Reject{
-				Line:   rec.line,
-				SandID: h.value(rec.fields, colSandID),
+				Line:   r.line,
+				SandID: h.value(r.fields, colSandID),
 				Reason: err.Error(),
-				Record: string(rec.raw),
+				Record: string(r.raw),
 			})
 			continue
 		}
-		b.add(row)
+		buf = b.add(row, &rec, buf)
 	}
 	return b
 }
 
-// add prepares an accepted row.
-func (b *batch) add(row Row) {
-	lr := learnerRow{sandID: row.SandID, entries: make([]learnerEntry, 0, len(row.Nodes)+len(row.Rels))}
+// add prepares an accepted row, using rec and buf as scratch space.
+func (b *batch) add(row Row, rec *learnerRecord, buf []byte) []byte {
+	rec.reset(row.SandID)
 	for _, n := range row.Nodes {
-		spec, _ := NodeSpecOf(n.Label)
-		if !spec.PerLearner {
+		slot, perLearner := slotOf[n.Label]
+		if !perLearner {
 			b.addShared(n.Label, n.Key, sharedEntity{props: n.Props})
 			continue
 		}
-		lr.entries = append(lr.entries, learnerEntry{name: n.Label, value: encodeNode(n.Props)})
+		rec.addNode(slot, n.Props)
 	}
 	for _, r := range row.Rels {
-		spec, _ := RelSpecOf(r.Type)
-		if !spec.PerLearner() {
-			key := relKey(spec, []byte(r.Start), r.End, r.Props)
+		slot, perLearner := slotOf[r.Type]
+		if !perLearner {
+			spec, _ := RelSpecOf(r.Type)
+			key := sharedRelKey(spec, r.Start, r.End, r.Props)
 			b.addShared(r.Type, string(key), sharedEntity{start: r.Start, end: r.End, props: r.Props})
 			continue
 		}
-		lr.entries = append(lr.entries, learnerEntry{
-			name: r.Type, suffix: relKey(spec, nil, r.End, r.Props), value: encodeRel(r.Start, r.End, r.Props),
-		})
+		rec.addRel(slot, relSuffix(slot, r.End, r.Props), r.Props)
 	}
-	b.rows = append(b.rows, lr)
+	rec.sortRels()
+	buf = rec.encode(buf[:0])
+	b.rows = append(b.rows, learnerRow{sandID: row.SandID, value: append([]byte(nil), buf...)})
+	return buf
 }
 
 // addShared merges a shared entity into the batch, in file order.

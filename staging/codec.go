@@ -181,6 +181,18 @@ func (d *decoder) string() string {
 	return s
 }
 
+// raw reads a string's bytes without copying them.
+func (d *decoder) raw() []byte {
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return nil
+	}
+	s := d.b[:n:n]
+	d.b = d.b[n:]
+	return s
+}
+
 // count reads a collection length, refusing one larger than the bytes left.
 func (d *decoder) count() int {
 	n := d.uvarint()
@@ -275,8 +287,6 @@ func decodeProps(name string, v []byte) (Props, error) {
 	}
 	return decodeNode(v)
 }
-
-func decodeOrdinal(v []byte) uint64 { return binary.BigEndian.Uint64(v) }
 
 func encodeReject(r Reject) []byte {
 	b := appendString([]byte{recordVersion}, r.SandID)

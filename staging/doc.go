@@ -19,7 +19,11 @@
 //     lines read as records of their own.
 //   - Learner keys are ordinals in order of first appearance (see store.go),
 //     not sandIds, so that bucket writes are appends whatever the order of
-//     sandIds in the file. The sandId is in the staged properties.
+//     sandIds in the file. Everything per learner is one learner record
+//     (learner.go); ReadNodes and ReadRels unpack it, giving each entity the
+//     key a bucket of its own would. The sandId is in the staged properties.
+//   - The sandId → ordinal index is in memory (index.go): about 13 bytes per
+//     learner, rebuilt from the state file when staging starts or resumes.
 //   - Everything returned by ReadNodes and ReadRels is copied out of bbolt and
 //     stays valid after the transaction ends.
 package staging

@@ -1,6 +1,8 @@
 package staging
 
 import (
+	"math"
+	"slices"
 	"sort"
 	"time"
 )
@@ -74,4 +76,41 @@ func (p Props) Merge(later Props) Props {
 		p = p.Set(q.Name, q.Value)
 	}
 	return p
+}
+
+// mergeChanged is Merge that also reports whether later changed p.
+func mergeChanged(p, later Props) (Props, bool) {
+	changed := false
+	for _, q := range later {
+		if !sameValue(p.Get(q.Name), q.Value) {
+			p = p.Set(q.Name, q.Value)
+			changed = true
+		}
+	}
+	return p, changed
+}
+
+// sameValue reports whether two property values encode the same (floats
+// compare by their bits, so NaN is NaN and 0 is not -0).
+func sameValue(a, b any) bool {
+	switch a := a.(type) {
+	case string, int64, bool, Date:
+		return a == b
+	case float64:
+		b, ok := b.(float64)
+		return ok && math.Float64bits(a) == math.Float64bits(b)
+	case []string:
+		b, ok := b.([]string)
+		return ok && slices.Equal(a, b)
+	case []int64:
+		b, ok := b.([]int64)
+		return ok && slices.Equal(a, b)
+	case []bool:
+		b, ok := b.([]bool)
+		return ok && slices.Equal(a, b)
+	case []float64:
+		b, ok := b.([]float64)
+		return ok && slices.EqualFunc(a, b, func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) })
+	}
+	return false
 }

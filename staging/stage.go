@@ -195,6 +195,10 @@ func run(ctx context.Context, db *bolt.DB, state string, f *os.File, in checkpoi
 	if err != nil {
 		return checkpoint.Counts{}, err
 	}
+	w, err := newWriter(db)
+	if err != nil {
+		return checkpoint.Counts{}, err
+	}
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading()
 	workers := runtime.GOMAXPROCS(0)
@@ -208,7 +212,7 @@ func run(ctx context.Context, db *bolt.DB, state string, f *os.File, in checkpoi
 		if err := unchanged(in, b.next.Line); err != nil {
 			return counts, err
 		}
-		if counts, err = commit(db, b); err != nil {
+		if counts, err = w.commit(b); err != nil {
 			return counts, err
 		}
 		publish(state, opt, counts, Progress{Start: mark.Offset, Offset: b.next.Offset, Size: src.Size(), Done: b.next.Done})

@@ -1,6 +1,7 @@
 package staging
 
 import (
+	"encoding/binary"
 	"fmt"
 	"sort"
 
@@ -9,34 +10,75 @@ import (
 	"github.com/learnergraph/importer/checkpoint"
 )
 
+// writer commits batches to the state file. It is the only goroutine that
+// writes, and it keeps in memory what makes its writes cheap: the learner
+// index (sandId → ordinal) and the properties of the shared entities
+// (countries, skills, ...) as last staged, so an entity that a batch does
+// not change is not written again.
+type writer struct {
+	db     *bolt.DB
+	index  *learnerIndex
+	shared map[string]map[string]Props // label or type -> bucket key -> props as staged
+}
+
+// newWriter builds the writer's memory from the state file: the learner
+// index from the learners bucket (the shared entities are read as batches
+// meet them).
+func newWriter(db *bolt.DB) (*writer, error) {
+	w := &writer{db: db, index: newLearnerIndex(), shared: map[string]map[string]Props{}}
+	err := db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(learnersBucket).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if binary.BigEndian.Uint64(k) != w.index.len() {
+				return fmt.Errorf("%w: learner ordinal %d where %d was next", ErrCorrupt, binary.BigEndian.Uint64(k), w.index.len())
+			}
+			sandID, err := learnerSandID(v)
+			if err != nil {
+				return err
+			}
+			if err := w.index.add(sandID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("index staged learners: %w", err)
+	}
+	return w, nil
+}
+
 // commit writes one batch, its counters and its resume point in one bbolt
 // transaction, and returns the counters as committed.
-func commit(db *bolt.DB, b batch) (checkpoint.Counts, error) {
+func (w *writer) commit(b batch) (checkpoint.Counts, error) {
 	var counts checkpoint.Counts
-	err := db.Update(func(tx *bolt.Tx) error {
-		w, err := newTxWriter(tx)
+	err := w.db.Update(func(tx *bolt.Tx) error {
+		t, err := w.begin(tx)
 		if err != nil {
 			return err
 		}
 		for _, rej := range b.rejects {
-			if err := w.reject(rej); err != nil {
+			if err := t.reject(rej); err != nil {
 				return err
 			}
 		}
 		for _, row := range b.rows {
-			if err := w.row(row); err != nil {
+			if err := t.row(row); err != nil {
 				return err
 			}
 		}
-		if err := w.flushShared(b.shared); err != nil {
+		if err := t.flushShared(b.shared); err != nil {
 			return err
 		}
-		w.mark.Offset, w.mark.Line, w.mark.Done = b.next.Offset, b.next.Line, b.next.Done
-		if err := checkpoint.WriteStageMark(tx, w.mark); err != nil {
+		if t.mark.NextOrdinal != w.index.len() {
+			return fmt.Errorf("learner index holds %d learners, the state file %d", w.index.len(), t.mark.NextOrdinal)
+		}
+		t.mark.Offset, t.mark.Line, t.mark.Done = b.next.Offset, b.next.Line, b.next.Done
+		if err := checkpoint.WriteStageMark(tx, t.mark); err != nil {
 			return err
 		}
-		counts = w.counts
-		return checkpoint.WriteCounts(tx, w.counts)
+		counts = t.counts
+		return checkpoint.WriteCounts(tx, t.counts)
 	})
 	if err != nil {
 		return counts, fmt.Errorf("stage batch ending at line %d: %w", b.next.Line, err)
@@ -44,148 +86,152 @@ func commit(db *bolt.DB, b batch) (checkpoint.Counts, error) {
 	return counts, nil
 }
 
-// txWriter stages rows inside one write transaction. Per-learner entities
-// are written as they come (appends, keyed by the learner's ordinal);
-// shared entities (countries, skills, ...) are merged in memory across the
-// batch and written once per key at the end, in key order.
+// txWriter stages one batch inside one write transaction. Learner records
+// are appended as they come, keyed by ordinal; shared entities are merged
+// in memory across the batch and written at the end, in key order, when
+// they changed.
 type txWriter struct {
-	tx      *bolt.Tx
-	counts  checkpoint.Counts
-	mark    checkpoint.StageMark
-	index   *bolt.Bucket
-	rejects *bolt.Bucket
-	buckets map[string]*bolt.Bucket // by label or type
+	*writer
+	counts   checkpoint.Counts
+	mark     checkpoint.StageMark
+	learners *bolt.Bucket
+	rejects  *bolt.Bucket
+	buckets  map[string]*bolt.Bucket // shared labels and types
 }
 
-func newTxWriter(tx *bolt.Tx) (*txWriter, error) {
-	w := &txWriter{tx: tx, buckets: map[string]*bolt.Bucket{}}
+func (w *writer) begin(tx *bolt.Tx) (*txWriter, error) {
+	t := &txWriter{writer: w, buckets: map[string]*bolt.Bucket{}}
 	var err error
-	if w.counts, err = checkpoint.ReadCounts(tx); err != nil {
+	if t.counts, err = checkpoint.ReadCounts(tx); err != nil {
 		return nil, err
 	}
-	if w.mark, err = checkpoint.ReadStageMark(tx); err != nil {
+	if t.mark, err = checkpoint.ReadStageMark(tx); err != nil {
 		return nil, err
 	}
-	w.index = tx.Bucket(learnerIndexBucket)
-	w.rejects = tx.Bucket(rejectsBucket)
-	w.rejects.FillPercent = 1.0
+	// Learners and rejects are appended in key order: fill their pages to
+	// the brim (FillPercent is per transaction in bbolt).
+	t.learners = tx.Bucket(learnersBucket)
+	t.learners.FillPercent = 1.0
+	t.rejects = tx.Bucket(rejectsBucket)
+	t.rejects.FillPercent = 1.0
 	for _, s := range Nodes() {
-		w.buckets[s.Label] = w.bucket(nodeBucket(s.Label), s.PerLearner)
+		if !s.PerLearner {
+			t.buckets[s.Label] = tx.Bucket(nodeBucket(s.Label))
+		}
 	}
 	for _, s := range Rels() {
-		w.buckets[s.Type] = w.bucket(relBucket(s.Type), s.PerLearner())
+		if !s.PerLearner() {
+			t.buckets[s.Type] = tx.Bucket(relBucket(s.Type))
+		}
 	}
-	return w, nil
+	return t, nil
 }
 
-// bucket returns a bucket, filled to the brim when its keys are appended
-// in order (FillPercent is per transaction in bbolt).
-func (w *txWriter) bucket(name []byte, appendOnly bool) *bolt.Bucket {
-	b := w.tx.Bucket(name)
-	if appendOnly {
-		b.FillPercent = 1.0
-	}
-	return b
+func (t *txWriter) reject(r Reject) error {
+	t.counts.Rows.Read++
+	t.counts.Rows.Rejected++
+	return t.rejects.Put(ordinalKey(uint64(r.Line)), encodeReject(r))
 }
 
-func (w *txWriter) reject(r Reject) error {
-	w.counts.Rows.Read++
-	w.counts.Rows.Rejected++
-	return w.rejects.Put(ordinalKey(uint64(r.Line)), encodeReject(r))
-}
-
-// row stages one accepted row's per-learner entities.
-func (w *txWriter) row(row learnerRow) error {
-	w.counts.Rows.Read++
-	w.counts.Rows.Staged++
-	ord, isNew, err := w.ordinal(row.sandID)
+// row stages one accepted row's learner record: a new learner's is
+// appended, a known learner's merged into what is staged.
+func (t *txWriter) row(row learnerRow) error {
+	t.counts.Rows.Read++
+	t.counts.Rows.Staged++
+	ord, isNew, err := t.index.lookup(row.sandID, t.isLearner(row.sandID))
 	if err != nil {
-		return err
+		return fmt.Errorf("index learner: %w", err)
 	}
-	if !isNew {
-		w.counts.Rows.Duplicates++
-	}
-	for _, e := range row.entries {
-		key := append(ordinalKey(ord), e.suffix...)
-		if err := w.put(e, key, isNew); err != nil {
+	key := ordinalKey(ord)
+	if isNew {
+		t.mark.NextOrdinal++
+		if err := t.countNew(row.value); err != nil {
 			return err
 		}
+		return t.learners.Put(key, row.value)
 	}
-	return nil
-}
-
-// ordinal returns the learner's ordinal, assigning the next one to a
-// learner seen for the first time.
-func (w *txWriter) ordinal(sandID string) (ord uint64, isNew bool, err error) {
-	if v := w.index.Get([]byte(sandID)); v != nil {
-		return decodeOrdinal(v), false, nil
-	}
-	ord = w.mark.NextOrdinal
-	w.mark.NextOrdinal++
-	if err := w.index.Put([]byte(sandID), ordinalKey(ord)); err != nil {
-		return 0, false, fmt.Errorf("index learner: %w", err)
-	}
-	return ord, true, nil
-}
-
-// put writes a per-learner entity, merging it into what an earlier row of
-// the same learner staged. A new learner has nothing to merge with.
-func (w *txWriter) put(e learnerEntry, key []byte, isNew bool) error {
-	b := w.buckets[e.name]
-	if !isNew {
-		if old := b.Get(key); old != nil {
-			merged, err := mergeRecords(e.name, old, e.value)
-			if err != nil {
-				return fmt.Errorf("merge %s: %w", e.name, err)
-			}
-			return b.Put(key, merged)
-		}
-	}
-	w.count(e.name)
-	return b.Put(key, e.value)
-}
-
-// mergeRecords lays the later encoded record's properties over the earlier
-// one's, and encodes the result.
-func mergeRecords(name string, earlier, later []byte) ([]byte, error) {
-	if _, isRel := RelSpecOf(name); isRel {
-		_, _, p, err := decodeRel(earlier)
-		if err != nil {
-			return nil, err
-		}
-		start, end, q, err := decodeRel(later)
-		return encodeRel(start, end, p.Merge(q)), err
-	}
-	p, err := decodeNode(earlier)
+	t.counts.Rows.Duplicates++
+	old, err := decodeLearner(t.learners.Get(key))
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("merge learner %d: %w", ord, err)
 	}
-	q, err := decodeNode(later)
-	return encodeNode(p.Merge(q)), err
+	later, err := decodeLearner(row.value)
+	if err != nil {
+		return fmt.Errorf("merge learner %d: %w", ord, err)
+	}
+	for slot, n := range old.merge(later) {
+		t.count(slots[slot], n)
+	}
+	return t.learners.Put(key, old.encode(nil))
+}
+
+// isLearner confirms a candidate of the learner index: is sandID the
+// learner staged under ord?
+func (t *txWriter) isLearner(sandID string) func(ord uint64) (bool, error) {
+	return func(ord uint64) (bool, error) {
+		v := t.learners.Get(ordinalKey(ord))
+		if v == nil {
+			return false, fmt.Errorf("%w: learner %d is indexed but not staged", ErrCorrupt, ord)
+		}
+		s, err := learnerSandID(v)
+		return s == sandID, err
+	}
+}
+
+// countNew counts the entities of a new learner's record.
+func (t *txWriter) countNew(v []byte) error {
+	d := newDecoder(v)
+	d.string()
+	for d.err == nil && len(d.b) > 0 {
+		slot, payload := d.section()
+		if d.err != nil {
+			break
+		}
+		n := int64(1)
+		if isRelSlot(slot) {
+			pd := &decoder{b: payload}
+			n = int64(pd.uvarint())
+		}
+		t.count(slots[slot], n)
+	}
+	return d.err
 }
 
 // flushShared merges the batch's shared entities into their buckets, in
-// key order.
-func (w *txWriter) flushShared(shared map[string]map[string]sharedEntity) error {
+// key order, writing only those that are new or changed.
+func (t *txWriter) flushShared(shared map[string]map[string]sharedEntity) error {
 	for name, m := range shared {
 		keys := make([]string, 0, len(m))
 		for k := range m {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
-		b := w.buckets[name]
+		b := t.buckets[name]
+		staged := t.shared[name]
+		if staged == nil {
+			staged = map[string]Props{}
+			t.shared[name] = staged
+		}
 		_, isRel := RelSpecOf(name)
 		for _, k := range keys {
 			e := m[k]
-			p := e.props
-			if old := b.Get([]byte(k)); old != nil {
-				prev, err := decodeProps(name, old)
-				if err != nil {
-					return fmt.Errorf("merge %s: %w", name, err)
+			old, known := staged[k]
+			if !known {
+				if v := b.Get([]byte(k)); v != nil {
+					p, err := decodeProps(name, v)
+					if err != nil {
+						return fmt.Errorf("merge %s: %w", name, err)
+					}
+					old, known = p, true
 				}
-				p = prev.Merge(p)
-			} else {
-				w.count(name)
+			}
+			p, changed := mergeChanged(old, e.props)
+			staged[k] = p
+			if known && !changed {
+				continue
+			}
+			if !known {
+				t.count(name, 1)
 			}
 			v := encodeNode(p)
 			if isRel {
@@ -199,10 +245,13 @@ func (w *txWriter) flushShared(shared map[string]map[string]sharedEntity) error 
 	return nil
 }
 
-func (w *txWriter) count(name string) {
-	if _, ok := w.counts.Nodes[name]; ok {
-		w.counts.Nodes[name]++
+func (t *txWriter) count(name string, n int64) {
+	if n == 0 {
 		return
 	}
-	w.counts.Relationships[name]++
+	if _, ok := t.counts.Nodes[name]; ok {
+		t.counts.Nodes[name] += n
+		return
+	}
+	t.counts.Relationships[name] += n
 }

@@ -1,0 +1,309 @@
+package staging
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"sort"
+)
+
+// The learner record: everything staged per learner — the Learner node, its
+// state nodes and every relationship that starts at it — is one value of
+// the learners bucket, keyed by the learner's ordinal. Staging a new
+// learner is then one append, and merging a repeated row one Get and one
+// Put, whatever the number of its relationships.
+//
+//	learner record: version, sandId, then the present sections in slot order
+//	section:        slot (1 byte), payload length (uvarint), payload
+//	node payload:   props
+//	rel payload:    count, then per relationship in suffix order: suffix, props
+//
+// A relationship's suffix is its bucket key after the learner's ordinal (its
+// end key, then WORKED_AT's startDate); ReadRels returns ordinal + suffix as
+// the relationship's key, so keys, order and resume points are those of a
+// bucket holding one value per relationship.
+
+// slots are the per-learner labels and types, in the order of their slot
+// numbers. Read-only.
+var slots = perLearnerNames()
+
+// relSlot[i] is true when slot i holds relationships. Read-only.
+var relSlot = func() []bool {
+	rel := make([]bool, len(slots))
+	for i, name := range slots {
+		_, rel[i] = RelSpecOf(name)
+	}
+	return rel
+}()
+
+// slotKeyProp[i] is the key property of slot i's relationship type, if
+// any. Read-only.
+var slotKeyProp = func() []string {
+	props := make([]string, len(slots))
+	for i, name := range slots {
+		spec, _ := RelSpecOf(name)
+		props[i] = spec.KeyProp
+	}
+	return props
+}()
+
+// slotOf maps a per-learner label or type to its slot. Read-only.
+var slotOf = func() map[string]int {
+	m := map[string]int{}
+	for i, name := range slots {
+		m[name] = i
+	}
+	return m
+}()
+
+func perLearnerNames() []string {
+	var names []string
+	for _, s := range Nodes() {
+		if s.PerLearner {
+			names = append(names, s.Label)
+		}
+	}
+	for _, s := range Rels() {
+		if s.PerLearner() {
+			names = append(names, s.Type)
+		}
+	}
+	return names
+}
+
+// isRelSlot reports whether slot holds relationships.
+func isRelSlot(slot int) bool { return relSlot[slot] }
+
+// section is one slot of a learner record, decoded.
+type section struct {
+	present bool
+	props   Props        // node slots
+	rels    []learnerRel // relationship slots, sorted by suffix
+}
+
+// learnerRel is a relationship of a learner record.
+type learnerRel struct {
+	suffix []byte
+	props  Props
+}
+
+// learnerRecord is a learner record, decoded.
+type learnerRecord struct {
+	sandID   string
+	sections []section // by slot
+}
+
+func newLearnerRecord(sandID string) learnerRecord {
+	return learnerRecord{sandID: sandID, sections: make([]section, len(slots))}
+}
+
+// addNode sets the node of slot (a row holds each per-learner node once).
+func (r *learnerRecord) addNode(slot int, p Props) {
+	r.sections[slot] = section{present: true, props: p}
+}
+
+// addRel adds a relationship to slot; sortRels puts them in suffix order.
+func (r *learnerRecord) addRel(slot int, suffix []byte, p Props) {
+	s := &r.sections[slot]
+	s.present = true
+	s.rels = append(s.rels, learnerRel{suffix: suffix, props: p})
+}
+
+func (r *learnerRecord) sortRels() {
+	for i := range r.sections {
+		rels := r.sections[i].rels
+		sort.Slice(rels, func(a, b int) bool { return bytes.Compare(rels[a].suffix, rels[b].suffix) < 0 })
+	}
+}
+
+// entities returns how many entities the section of slot holds.
+func (s section) entities(slot int) int64 {
+	switch {
+	case !s.present:
+		return 0
+	case isRelSlot(slot):
+		return int64(len(s.rels))
+	}
+	return 1
+}
+
+// merge lays later over r by the contract's merge rule and returns how
+// many entities per slot later added that r did not have.
+func (r *learnerRecord) merge(later learnerRecord) []int64 {
+	added := make([]int64, len(slots))
+	for i, ls := range later.sections {
+		if !ls.present {
+			continue
+		}
+		s := &r.sections[i]
+		if !s.present {
+			*s = ls
+			added[i] = ls.entities(i)
+			continue
+		}
+		if !isRelSlot(i) {
+			s.props = s.props.Merge(ls.props)
+			continue
+		}
+		s.rels, added[i] = mergeRels(s.rels, ls.rels)
+	}
+	return added
+}
+
+// mergeRels merges two suffix-sorted lists, the later properties laid over
+// the earlier ones for equal suffixes, and counts the new suffixes.
+func mergeRels(earlier, later []learnerRel) ([]learnerRel, int64) {
+	out := make([]learnerRel, 0, len(earlier)+len(later))
+	added := int64(0)
+	i, j := 0, 0
+	for i < len(earlier) || j < len(later) {
+		switch {
+		case j == len(later) || (i < len(earlier) && bytes.Compare(earlier[i].suffix, later[j].suffix) < 0):
+			out = append(out, earlier[i])
+			i++
+		case i == len(earlier) || bytes.Compare(earlier[i].suffix, later[j].suffix) > 0:
+			out = append(out, later[j])
+			added++
+			j++
+		default:
+			out = append(out, learnerRel{suffix: earlier[i].suffix, props: earlier[i].props.Merge(later[j].props)})
+			i++
+			j++
+		}
+	}
+	return out, added
+}
+
+// encode appends the encoded record to b.
+func (r *learnerRecord) encode(b []byte) []byte {
+	b = appendString(append(b, recordVersion), r.sandID)
+	for i, s := range r.sections {
+		if !s.present {
+			continue
+		}
+		b = append(b, byte(i))
+		start := len(b)
+		if isRelSlot(i) {
+			b = binary.AppendUvarint(b, uint64(len(s.rels)))
+			for _, rel := range s.rels {
+				b = appendString(b, string(rel.suffix))
+				b = appendProps(b, rel.props)
+			}
+		} else {
+			b = appendProps(b, s.props)
+		}
+		// Put the payload's length in front of it.
+		var n [binary.MaxVarintLen64]byte
+		k := binary.PutUvarint(n[:], uint64(len(b)-start))
+		b = append(b, n[:k]...)
+		copy(b[start+k:], b[start:len(b)-k])
+		copy(b[start:], n[:k])
+	}
+	return b
+}
+
+// reset empties r for reuse, keeping its slices' capacity.
+func (r *learnerRecord) reset(sandID string) {
+	r.sandID = sandID
+	for i := range r.sections {
+		s := &r.sections[i]
+		s.present, s.props, s.rels = false, nil, s.rels[:0]
+	}
+}
+
+// relSuffix is the key of a per-learner relationship after the learner's
+// ordinal: its end key and, for a type with a key property, that
+// property's value (a null is a value of its own).
+func relSuffix(slot int, end string, p Props) []byte {
+	k := appendString(nil, end)
+	if prop := slotKeyProp[slot]; prop != "" {
+		if v := p.Get(prop); v == nil {
+			k = append(k, 0)
+		} else {
+			k = appendValue(k, v)
+		}
+	}
+	return k
+}
+
+// decodeLearner decodes a whole learner record.
+func decodeLearner(v []byte) (learnerRecord, error) {
+	d := newDecoder(v)
+	r := newLearnerRecord(d.string())
+	for d.err == nil && len(d.b) > 0 {
+		slot, payload := d.section()
+		if d.err != nil {
+			break
+		}
+		s := &r.sections[slot]
+		s.present = true
+		pd := &decoder{b: payload}
+		if isRelSlot(slot) {
+			s.rels = pd.rels()
+		} else {
+			s.props = pd.props()
+		}
+		if err := pd.done(); err != nil {
+			return r, err
+		}
+	}
+	return r, d.done()
+}
+
+// section reads the next section's slot and payload.
+func (d *decoder) section() (int, []byte) {
+	slot := int(d.byte())
+	n := d.uvarint()
+	if d.err == nil && (slot >= len(slots) || n > uint64(len(d.b))) {
+		d.fail()
+	}
+	if d.err != nil {
+		return 0, nil
+	}
+	p := d.b[:n]
+	d.b = d.b[n:]
+	return slot, p
+}
+
+// rels reads a relationship payload; suffixes are copied out.
+func (d *decoder) rels() []learnerRel {
+	n := d.count()
+	rels := make([]learnerRel, 0, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		suffix := []byte(d.string())
+		rels = append(rels, learnerRel{suffix: suffix, props: d.props()})
+	}
+	return rels
+}
+
+// learnerSection returns the sandId of a learner record and the payload
+// of slot, without decoding the other sections; ok is false when the
+// learner has nothing in slot.
+func learnerSection(v []byte, slot int) (sandID string, payload []byte, ok bool, err error) {
+	d := newDecoder(v)
+	sandID = d.string()
+	for d.err == nil && len(d.b) > 0 {
+		s, p := d.section()
+		if d.err == nil && s == slot {
+			return sandID, p, true, nil
+		}
+	}
+	return sandID, nil, false, d.err
+}
+
+// learnerSandID returns the sandId of a learner record.
+func learnerSandID(v []byte) (string, error) {
+	d := newDecoder(v)
+	s := d.string()
+	return s, d.err
+}
+
+// relEnd is the end key of a relationship, the first field of its suffix.
+func relEnd(suffix []byte) (string, error) {
+	d := &decoder{b: suffix}
+	end := d.string()
+	if d.err != nil {
+		return "", fmt.Errorf("relationship key: %w", d.err)
+	}
+	return end, nil
+}

@@ -1,0 +1,218 @@
+package staging
+
+import (
+	"bytes"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The read API of the staged graph. Per-learner labels and types are read
+// out of the learner records (learner.go), each entity under the key a
+// bucket of its own would give it — the learner's ordinal, then a
+// relationship's suffix — so keys, order and resume points do not depend on
+// how the records are packed.
+
+// ReadNodes copies out up to limit staged nodes of label in range r whose
+// keys come after the key after (nil: from the start of r). It returns the
+// key of the last node read, the resume point for the next call; no nodes
+// means the range is drained.
+func ReadNodes(tx *bolt.Tx, label string, r Range, after []byte, limit int) ([]Node, []byte, error) {
+	spec, ok := NodeSpecOf(label)
+	if !ok {
+		return nil, nil, fmt.Errorf("read nodes: unknown label %q", label)
+	}
+	var nodes []Node
+	add := func(p Props) {
+		key, _ := p.Get(spec.Key).(string)
+		nodes = append(nodes, Node{Label: label, Key: key, Props: p})
+	}
+	var last []byte
+	var err error
+	if spec.PerLearner {
+		last, err = scanLearnerNodes(tx, slotOf[label], r, after, limit, add)
+	} else {
+		last, err = scan(tx, nodeBucket(label), r, after, limit, func(_, v []byte) error {
+			p, err := decodeNode(v)
+			add(p)
+			return err
+		})
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("read nodes %s: %w", label, err)
+	}
+	return nodes, last, nil
+}
+
+// ReadRels is ReadNodes for relationships of type typ.
+func ReadRels(tx *bolt.Tx, typ string, r Range, after []byte, limit int) ([]Rel, []byte, error) {
+	spec, ok := RelSpecOf(typ)
+	if !ok {
+		return nil, nil, fmt.Errorf("read relationships: unknown type %q", typ)
+	}
+	var rels []Rel
+	var last []byte
+	var err error
+	if spec.PerLearner() {
+		last, err = scanLearnerRels(tx, slotOf[typ], r, after, limit, func(start, end string, p Props) {
+			rels = append(rels, Rel{Type: typ, Start: start, End: end, Props: p})
+		})
+	} else {
+		last, err = scan(tx, relBucket(typ), r, after, limit, func(_, v []byte) error {
+			start, end, p, err := decodeRel(v)
+			rels = append(rels, Rel{Type: typ, Start: start, End: end, Props: p})
+			return err
+		})
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("read relationships %s: %w", typ, err)
+	}
+	return rels, last, nil
+}
+
+// scanLearnerNodes reads the nodes of slot from the learner records of r
+// after the ordinal key after, at most limit, and returns the key of the
+// last one.
+func scanLearnerNodes(tx *bolt.Tx, slot int, r Range, after []byte, limit int, add func(Props)) ([]byte, error) {
+	var last []byte
+	n := 0
+	err := scanLearners(tx, r, after, limit, func(k, v []byte) (bool, error) {
+		if after != nil && bytes.Equal(k, after) {
+			return false, nil
+		}
+		_, payload, ok, err := learnerSection(v, slot)
+		if err != nil || !ok {
+			return false, err
+		}
+		d := &decoder{b: payload}
+		add(d.props())
+		if err := d.done(); err != nil {
+			return false, err
+		}
+		last = k
+		n++
+		return n == limit, nil
+	})
+	return clone(last), err
+}
+
+// scanLearnerRels reads the relationships of slot from the learner records
+// of r after the key after (ordinal + suffix), at most limit, and returns
+// the key of the last one.
+func scanLearnerRels(tx *bolt.Tx, slot int, r Range, after []byte, limit int, add func(start, end string, p Props)) ([]byte, error) {
+	var last []byte
+	n := 0
+	err := scanLearners(tx, r, after, limit, func(k, v []byte) (bool, error) {
+		sandID, payload, ok, err := learnerSection(v, slot)
+		if err != nil || !ok {
+			return false, err
+		}
+		d := &decoder{b: payload}
+		for i, count := 0, d.count(); i < count && d.err == nil; i++ {
+			suffix := d.raw()
+			if after != nil && keyCompare(k, suffix, after) <= 0 {
+				d.props()
+				continue
+			}
+			p := d.props()
+			end, err := relEnd(suffix)
+			if err != nil {
+				return false, err
+			}
+			add(sandID, end, p)
+			last = append(append(last[:0], k...), suffix...)
+			if n++; n == limit {
+				return true, d.err
+			}
+		}
+		return false, d.done()
+	})
+	return clone(last), err
+}
+
+// keyCompare compares the key k + suffix with key.
+func keyCompare(k, suffix, key []byte) int {
+	n := min(len(k), len(key))
+	if c := bytes.Compare(k, key[:n]); c != 0 {
+		return c
+	}
+	if n < len(k) {
+		return 1 // key is a proper prefix of k
+	}
+	return bytes.Compare(suffix, key[n:])
+}
+
+// scanLearners calls fn for the learner records of r, from the one whose
+// key is the ordinal at the start of after (or from r's start), until fn
+// reports it has read enough.
+func scanLearners(tx *bolt.Tx, r Range, after []byte, limit int, fn func(k, v []byte) (bool, error)) error {
+	if limit <= 0 {
+		return nil
+	}
+	b := tx.Bucket(learnersBucket)
+	if b == nil {
+		return fmt.Errorf("no bucket %s", learnersBucket)
+	}
+	c := b.Cursor()
+	var k, v []byte
+	switch {
+	case after != nil:
+		k, v = c.Seek(after[:min(len(after), 8)])
+	case r.From != nil:
+		k, v = c.Seek(r.From)
+	default:
+		k, v = c.First()
+	}
+	for ; k != nil; k, v = c.Next() {
+		if r.To != nil && bytes.Compare(k, r.To) >= 0 {
+			return nil
+		}
+		full, err := fn(k, v)
+		if err != nil || full {
+			return err
+		}
+	}
+	return nil
+}
+
+// scan calls fn for up to limit entries of bucket in r after the key after,
+// and returns a copy of the last key visited.
+func scan(tx *bolt.Tx, bucket []byte, r Range, after []byte, limit int, fn func(k, v []byte) error) ([]byte, error) {
+	b := tx.Bucket(bucket)
+	if b == nil {
+		return nil, fmt.Errorf("no bucket %s", bucket)
+	}
+	c := b.Cursor()
+	var k, v []byte
+	switch {
+	case after != nil:
+		k, v = c.Seek(after)
+		if k != nil && string(k) == string(after) {
+			k, v = c.Next()
+		}
+	case r.From != nil:
+		k, v = c.Seek(r.From)
+	default:
+		k, v = c.First()
+	}
+	var last []byte
+	for n := 0; k != nil && n < limit; k, v = c.Next() {
+		if r.To != nil && string(k) >= string(r.To) {
+			break
+		}
+		if err := fn(k, v); err != nil {
+			return nil, err
+		}
+		last = k
+		n++
+	}
+	return clone(last), nil
+}
+
+// clone copies a key out of bbolt's memory; nil stays nil.
+func clone(k []byte) []byte {
+	if k == nil {
+		return nil
+	}
+	return append([]byte(nil), k...)
+}
