@@ -12,8 +12,8 @@ import (
 type batch struct {
 	rows    []learnerRow
 	rejects []Reject
-	shared  map[string]map[string]sharedEntity // label or type -> bucket key -> entity
-	next    checkpoint.StageMark               // Offset, Line and Done; NextOrdinal is the writer's
+	shared  map[sharedKey]*sharedEntity
+	next    checkpoint.StageMark // Offset, Line and Done; NextOrdinal is the writer's
 }
 
 // learnerRow is an accepted row's per-learner entities: its learner
@@ -22,6 +22,11 @@ type batch struct {
 type learnerRow struct {
 	sandID string
 	value  []byte
+}
+
+// sharedKey names a shared entity: its label or type, and its bucket key.
+type sharedKey struct {
+	name, key string
 }
 
 // sharedEntity is a node or relationship that many learners share
@@ -41,12 +46,12 @@ type Reject struct {
 
 // prepare transforms a run of records into a batch.
 func prepare(h *Header, rs records) batch {
-	b := batch{shared: map[string]map[string]sharedEntity{}, next: rs.next}
+	b := batch{shared: map[sharedKey]*sharedEntity{}, next: rs.next}
+	var rb rowBuilder
 	rec := newLearnerRecord("")
 	var buf []byte
 	for _, r := range rs.recs {
-		row, err := transform(h, r)
-		if err != nil {
+		if err := transform(h, &rb, r); err != nil {
 			b.rejects = append(b.rejects, Reject{
 				Line:   r.line,
 				SandID: h.value(r.fields, colSandID),
@@ -55,7 +60,7 @@ func prepare(h *Header, rs records) batch {
 			})
 			continue
 		}
-		buf = b.add(row, &rec, buf)
+		buf = b.add(rb.row, &rec, buf)
 	}
 	return b
 }
@@ -66,7 +71,7 @@ func (b *batch) add(row Row, rec *learnerRecord, buf []byte) []byte {
 	for _, n := range row.Nodes {
 		slot, perLearner := slotOf[n.Label]
 		if !perLearner {
-			b.addShared(n.Label, n.Key, sharedEntity{props: n.Props})
+			b.addShared(sharedKey{name: n.Label, key: n.Key}, sharedEntity{props: n.Props})
 			continue
 		}
 		rec.addNode(slot, n.Props)
@@ -76,7 +81,7 @@ func (b *batch) add(row Row, rec *learnerRecord, buf []byte) []byte {
 		if !perLearner {
 			spec, _ := RelSpecOf(r.Type)
 			key := sharedRelKey(spec, r.Start, r.End, r.Props)
-			b.addShared(r.Type, string(key), sharedEntity{start: r.Start, end: r.End, props: r.Props})
+			b.addShared(sharedKey{name: r.Type, key: string(key)}, sharedEntity{start: r.Start, end: r.End, props: r.Props})
 			continue
 		}
 		rec.addRel(slot, relSuffix(slot, r.End, r.Props), r.Props)
@@ -88,22 +93,18 @@ func (b *batch) add(row Row, rec *learnerRecord, buf []byte) []byte {
 }
 
 // addShared merges a shared entity into the batch, in file order.
-func (b *batch) addShared(name, key string, e sharedEntity) {
-	m := b.shared[name]
-	if m == nil {
-		m = map[string]sharedEntity{}
-		b.shared[name] = m
+func (b *batch) addShared(k sharedKey, e sharedEntity) {
+	if old := b.shared[k]; old != nil {
+		old.props = old.props.Merge(e.props)
+		return
 	}
-	if old, ok := m[key]; ok {
-		e.props = old.props.Merge(e.props)
-	}
-	m[key] = e
+	b.shared[k] = &e
 }
 
-// transform is Transform for a record that may not have parsed.
-func transform(h *Header, rec record) (Row, error) {
+// transform is Header.transform for a record that may not have parsed.
+func transform(h *Header, b *rowBuilder, rec record) error {
 	if rec.err != nil {
-		return Row{}, rec.err
+		return rec.err
 	}
-	return h.Transform(rec.fields)
+	return h.transform(b, rec.fields)
 }

@@ -65,9 +65,12 @@ func stream(ctx context.Context, r *csvReader, h *Header, n, workers int, out ch
 }
 
 // readRecords reads up to n records, copying each out of the reader's
-// buffers.
+// buffers into room shared by the run (two allocations per run, not per
+// record).
 func readRecords(r *csvReader, n int) (records, error) {
 	rs := records{recs: make([]record, 0, n)}
+	var fields []string
+	var raw []byte
 	for len(rs.recs) < n {
 		rec, err := r.read()
 		if err == io.EOF {
@@ -77,8 +80,16 @@ func readRecords(r *csvReader, n int) (records, error) {
 		if err != nil {
 			return rs, err
 		}
-		rec.fields = append([]string(nil), rec.fields...)
-		rec.raw = append([]byte(nil), rec.raw...)
+		if len(fields)+len(rec.fields) > cap(fields) {
+			fields = make([]string, 0, max(n*len(rec.fields), len(rec.fields)))
+		}
+		if len(raw)+len(rec.raw) > cap(raw) {
+			raw = make([]byte, 0, max(1<<20, 4*len(rec.raw)))
+		}
+		i, j := len(fields), len(raw)
+		fields = append(fields, rec.fields...)
+		raw = append(raw, rec.raw...)
+		rec.fields, rec.raw = fields[i:len(fields):len(fields)], raw[j:len(raw):len(raw)]
 		rs.recs = append(rs.recs, rec)
 	}
 	rs.next.Offset, rs.next.Line = r.next()

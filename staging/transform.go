@@ -30,32 +30,50 @@ func reject(format string, args ...any) *RowError {
 // Transform turns one record into the row's entities by the data contract,
 // or rejects the whole row with a *RowError. It never panics on any input.
 func (h *Header) Transform(rec []string) (Row, error) {
+	b := &rowBuilder{}
+	if err := h.transform(b, rec); err != nil {
+		return Row{}, err
+	}
+	return b.row, nil
+}
+
+// transform is Transform into b, reusing the room of b's previous row: the
+// Row it leaves in b is valid until the next call.
+func (h *Header) transform(b *rowBuilder, rec []string) error {
 	if len(rec) != h.fields {
-		return Row{}, reject("wrong number of fields: %d, the header has %d", len(rec), h.fields)
+		return reject("wrong number of fields: %d, the header has %d", len(rec), h.fields)
 	}
 	for i, f := range rec {
 		if !utf8.ValidString(f) {
-			return Row{}, reject("invalid UTF-8 in field %d", i+1)
+			return reject("invalid UTF-8 in field %d", i+1)
 		}
 	}
 	sandID := h.value(rec, colSandID)
 	if sandID == "" {
-		return Row{}, reject("missing sandId")
+		return reject("missing sandId")
 	}
 	if err := checkKey("sandId", sandID); err != nil {
-		return Row{}, err
+		return err
 	}
-	b := &rowBuilder{row: Row{SandID: sandID, Nodes: make([]Node, 0, 12), Rels: make([]Rel, 0, 16)}}
-	steps := []func(*Header, *rowBuilder, []string) error{
-		(*Header).learner, (*Header).countries, (*Header).city, (*Header).skills,
-		(*Header).program, (*Header).employment, (*Header).states,
+	if b.row.Nodes == nil {
+		b.row.Nodes, b.row.Rels = make([]Node, 0, 12), make([]Rel, 0, 16)
 	}
-	for _, step := range steps {
+	clear(b.row.Nodes)
+	clear(b.row.Rels)
+	b.row = Row{SandID: sandID, Nodes: b.row.Nodes[:0], Rels: b.row.Rels[:0]}
+	for _, step := range transformSteps {
 		if err := step(h, b, rec); err != nil {
-			return Row{}, err
+			return err
 		}
 	}
-	return b.row, nil
+	return nil
+}
+
+// transformSteps are the parts of Transform, in the contract's order.
+// Read-only.
+var transformSteps = []func(*Header, *rowBuilder, []string) error{
+	(*Header).learner, (*Header).countries, (*Header).city, (*Header).skills,
+	(*Header).program, (*Header).employment, (*Header).states,
 }
 
 func (h *Header) learner(b *rowBuilder, rec []string) error {

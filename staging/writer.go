@@ -18,14 +18,14 @@ import (
 type writer struct {
 	db     *bolt.DB
 	index  *learnerIndex
-	shared map[string]map[string]Props // label or type -> bucket key -> props as staged
+	shared map[sharedKey]Props // as staged
 }
 
 // newWriter builds the writer's memory from the state file: the learner
 // index from the learners bucket (the shared entities are read as batches
 // meet them).
 func newWriter(db *bolt.DB) (*writer, error) {
-	w := &writer{db: db, index: newLearnerIndex(), shared: map[string]map[string]Props{}}
+	w := &writer{db: db, index: newLearnerIndex(), shared: map[sharedKey]Props{}}
 	err := db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(learnersBucket).Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
@@ -199,50 +199,51 @@ func (t *txWriter) countNew(v []byte) error {
 
 // flushShared merges the batch's shared entities into their buckets, in
 // key order, writing only those that are new or changed.
-func (t *txWriter) flushShared(shared map[string]map[string]sharedEntity) error {
-	for name, m := range shared {
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
+func (t *txWriter) flushShared(shared map[sharedKey]*sharedEntity) error {
+	keys := make([]sharedKey, 0, len(shared))
+	for k := range shared {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].name != keys[j].name {
+			return keys[i].name < keys[j].name
 		}
-		sort.Strings(keys)
-		b := t.buckets[name]
-		staged := t.shared[name]
-		if staged == nil {
-			staged = map[string]Props{}
-			t.shared[name] = staged
-		}
-		_, isRel := RelSpecOf(name)
-		for _, k := range keys {
-			e := m[k]
-			old, known := staged[k]
-			if !known {
-				if v := b.Get([]byte(k)); v != nil {
-					p, err := decodeProps(name, v)
-					if err != nil {
-						return fmt.Errorf("merge %s: %w", name, err)
-					}
-					old, known = p, true
-				}
-			}
-			p, changed := mergeChanged(old, e.props)
-			staged[k] = p
-			if known && !changed {
-				continue
-			}
-			if !known {
-				t.count(name, 1)
-			}
-			v := encodeNode(p)
-			if isRel {
-				v = encodeRel(e.start, e.end, p)
-			}
-			if err := b.Put([]byte(k), v); err != nil {
-				return err
-			}
+		return keys[i].key < keys[j].key
+	})
+	for _, k := range keys {
+		if err := t.flushEntity(k, shared[k]); err != nil {
+			return fmt.Errorf("merge %s: %w", k.name, err)
 		}
 	}
 	return nil
+}
+
+// flushEntity merges one shared entity into what is staged.
+func (t *txWriter) flushEntity(k sharedKey, e *sharedEntity) error {
+	b := t.buckets[k.name]
+	old, known := t.shared[k]
+	if !known {
+		if v := b.Get([]byte(k.key)); v != nil {
+			p, err := decodeProps(k.name, v)
+			if err != nil {
+				return err
+			}
+			old, known = p, true
+		}
+	}
+	p, changed := mergeChanged(old, e.props)
+	t.shared[k] = p
+	if known && !changed {
+		return nil
+	}
+	if !known {
+		t.count(k.name, 1)
+	}
+	v := encodeNode(p)
+	if _, isRel := RelSpecOf(k.name); isRel {
+		v = encodeRel(e.start, e.end, p)
+	}
+	return b.Put([]byte(k.key), v)
 }
 
 func (t *txWriter) count(name string, n int64) {
