@@ -114,3 +114,17 @@ func BenchmarkLearnerIndex(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/learner")
 	runtime.KeepAlive(x)
 }
+
+// TestStageHashCollisions: with a learner index whose hashes all collide,
+// staging stages the same as with
+// real hashes: colliding learners are never merged.
+func TestStageHashCollisions(t *testing.T) {
+	want := dump(t, stageFile(t, "merge.csv", Options{BatchRows: 2}))
+	collide := func(string) uint64 { return 42 << 32 }
+	for _, batch := range []int{1, 2, 0} {
+		got := dump(t, stageFile(t, "merge.csv", Options{BatchRows: batch, indexHash: collide}))
+		if diff := cmp.Diff(want, got, cmpOpts...); diff != "" {
+			t.Errorf("batches of %d rows, colliding hashes: dump (-want +got):\n%s", batch, diff)
+		}
+	}
+}

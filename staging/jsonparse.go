@@ -134,8 +134,8 @@ func (p *jsonParser) value(depth int) (any, error) {
 }
 
 func (p *jsonParser) object(depth int) (any, error) {
-	p.i++ // {
-	obj := jsonObject{}
+	p.i++                         // {
+	obj := make(jsonObject, 0, 6) // one allocation for the usual object
 	p.space()
 	if p.i < len(p.s) && p.s[p.i] == '}' {
 		p.i++
@@ -168,7 +168,7 @@ func (p *jsonParser) object(depth int) (any, error) {
 
 func (p *jsonParser) array(depth int) (any, error) {
 	p.i++ // [
-	arr := []any{}
+	arr := make([]any, 0, 4)
 	p.space()
 	if p.i < len(p.s) && p.s[p.i] == ']' {
 		p.i++

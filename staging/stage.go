@@ -40,6 +40,9 @@ type Options struct {
 	Progress func(Progress)
 	// Logf, when set, receives warnings (e.g. unknown columns).
 	Logf func(format string, args ...any)
+
+	// indexHash replaces the learner index's hash function (tests).
+	indexHash func(string) uint64
 }
 
 // Progress reports a staging checkpoint.
@@ -195,7 +198,7 @@ func run(ctx context.Context, db *bolt.DB, state string, f *os.File, in checkpoi
 	if err != nil {
 		return checkpoint.Counts{}, err
 	}
-	w, err := newWriter(db)
+	w, err := newWriter(db, opt.indexHash)
 	if err != nil {
 		return checkpoint.Counts{}, err
 	}

@@ -23,9 +23,12 @@ type writer struct {
 
 // newWriter builds the writer's memory from the state file: the learner
 // index from the learners bucket (the shared entities are read as batches
-// meet them).
-func newWriter(db *bolt.DB) (*writer, error) {
+// meet them). hash, when set, replaces the index's hash function.
+func newWriter(db *bolt.DB, hash func(string) uint64) (*writer, error) {
 	w := &writer{db: db, index: newLearnerIndex(), shared: map[sharedKey]Props{}}
+	if hash != nil {
+		w.index = newLearnerIndexHash(hash)
+	}
 	err := db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(learnersBucket).Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
