@@ -107,7 +107,7 @@ export DEMO_QUERIES
 demo: build
 	@if [ -z "$$NEO4J_URI" ]; then $(MAKE) --no-print-directory neo4j-up; fi
 	@mkdir -p out
-	bin/importer gen --rows 20000 --seed 1 --out out/demo.csv
+	bin/importer gen --rows 20000 --seed 1 --out out/demo.csv --overwrite
 	bin/importer stage --input out/demo.csv --state out/demo.db --overwrite
 	bin/importer load --state out/demo.db
 	bin/importer status --state out/demo.db

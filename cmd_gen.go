@@ -22,6 +22,7 @@ func newGenCommand(rc *rootConfig) *ffcli.Command {
 	seed := fs.Int64("seed", 1, "random seed: the same flags always write the same bytes")
 	badRate := fs.Float64("bad-rate", 0.01, "share of rows that break the contract, 0..1")
 	out := fs.String("out", "", "file to write, whole or not at all (default: stdout)")
+	overwrite := fs.Bool("overwrite", false, "replace the --out file if it exists")
 	return &ffcli.Command{
 		Name:       "gen",
 		ShortUsage: "importer gen --rows N [--seed S] [--bad-rate R] [--out FILE]",
@@ -37,10 +38,13 @@ bad-country. Rows average about 650 bytes: 1.7M rows make about 1.1 GB.
 
 With --out the file is written under a temporary name in the same directory
 and renamed when complete, so a failed or interrupted run leaves no partial
-file. A summary line goes to stderr.
+file. An existing --out file is refused unless --overwrite is given, and
+even then replaced only once the new one is complete. A summary line goes
+to stderr.
 
 Examples:
   importer gen --rows 10000 --out learners.csv
+  importer gen --rows 10000 --out learners.csv --overwrite
   importer gen --rows 1700000 --seed 7 --bad-rate 0.001 --out big.csv
   importer gen --rows 5 --bad-rate 0 | head -3`,
 		FlagSet: fs,
@@ -50,7 +54,7 @@ Examples:
 			if err := checkGenOptions(opt); err != nil {
 				return usageError{err}
 			}
-			return runGen(ctx, rc, opt, *out)
+			return runGen(ctx, rc, opt, *out, *overwrite)
 		},
 	}
 }
@@ -67,7 +71,7 @@ func checkGenOptions(opt bench.GenOptions) error {
 }
 
 // runGen generates to out (stdout when empty) and prints the summary.
-func runGen(ctx context.Context, rc *rootConfig, opt bench.GenOptions, out string) error {
+func runGen(ctx context.Context, rc *rootConfig, opt bench.GenOptions, out string, overwrite bool) error {
 	start := time.Now()
 	var stats bench.GenStats
 	var err error
@@ -75,7 +79,10 @@ func runGen(ctx context.Context, rc *rootConfig, opt bench.GenOptions, out strin
 		out = "stdout"
 		stats, err = bench.Generate(ctxWriter{ctx, rc.stdout}, opt)
 	} else {
-		stats, err = genFile(ctx, out, opt)
+		if _, statErr := os.Lstat(out); statErr == nil && !overwrite {
+			return usageError{fmt.Errorf("%s: %w", out, errOutExists)}
+		}
+		stats, err = genFile(ctx, out, opt, overwrite)
 	}
 	if err != nil {
 		return fmt.Errorf("gen: %w", err)
@@ -90,9 +97,14 @@ func runGen(ctx context.Context, rc *rootConfig, opt bench.GenOptions, out strin
 	return nil
 }
 
-// genFile generates into a temporary file next to path and renames it to
-// path once it is complete and synced; on any error it removes it.
-func genFile(ctx context.Context, path string, opt bench.GenOptions) (stats bench.GenStats, err error) {
+// errOutExists refuses to replace an existing --out file.
+var errOutExists = errors.New("file exists (pass --overwrite to replace it)")
+
+// genFile generates into a temporary file next to path and moves it to
+// path once it is complete and synced; on any error it removes it. Unless
+// overwrite is set, an existing path (even one created meanwhile) is left
+// alone and the run fails.
+func genFile(ctx context.Context, path string, opt bench.GenOptions, overwrite bool) (stats bench.GenStats, err error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return stats, fmt.Errorf("create temporary file: %w", err)
@@ -114,10 +126,20 @@ func genFile(ctx context.Context, path string, opt bench.GenOptions) (stats benc
 	if err = f.Close(); err != nil {
 		return stats, fmt.Errorf("close: %w", err)
 	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return stats, fmt.Errorf("rename: %w", err)
+	if overwrite {
+		if err = os.Rename(f.Name(), path); err != nil {
+			return stats, fmt.Errorf("rename: %w", err)
+		}
+		return stats, nil
 	}
-	return stats, nil
+	// Link, unlike rename, fails when path exists.
+	if err = os.Link(f.Name(), path); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			err = usageError{fmt.Errorf("%s: %w", path, errOutExists)}
+		}
+		return stats, err
+	}
+	return stats, os.Remove(f.Name())
 }
 
 // closeAndRemove discards a temporary file, closed or not.

@@ -70,7 +70,15 @@ func TestGenOut(t *testing.T) {
 	if err := os.WriteFile(out, []byte("old contents"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, stderr := runGenCmd(context.Background(), "--rows", "200", "--seed", "4", "--bad-rate", "0.01", "--out", out)
+	// An existing file is refused, and left as it was.
+	code, stdout, stderr := runGenCmd(context.Background(), "--rows", "200", "--seed", "4", "--out", out)
+	if code != exitUsage || stdout != "" || stderr != "importer: gen: "+out+": file exists (pass --overwrite to replace it)\n" {
+		t.Errorf("gen over an existing file: exit %d, stdout %q, stderr %q; want %d and one line", code, stdout, stderr, exitUsage)
+	}
+	if got, err := os.ReadFile(out); err != nil || string(got) != "old contents" {
+		t.Errorf("gen without --overwrite changed the file: %q, %v", got, err)
+	}
+	code, stdout, stderr = runGenCmd(context.Background(), "--rows", "200", "--seed", "4", "--bad-rate", "0.01", "--out", out, "--overwrite")
 	if code != exitOK {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}

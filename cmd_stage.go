@@ -69,7 +69,7 @@ func stageOptions(rc *rootConfig, command string, batchRows int) staging.Options
 // stageResult reports the end of a staging run.
 func stageResult(rc *rootConfig, state string, err error) error {
 	if err != nil {
-		return fmt.Errorf("stage: %w", err)
+		return err
 	}
 	fmt.Fprintf(rc.stderr, "importer: staged into %s; next: importer load --state %s\n", state, state)
 	return nil

@@ -5,10 +5,14 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/learnergraph/importer/checkpoint"
 )
@@ -109,7 +113,7 @@ func TestStageUserErrors(t *testing.T) {
 		want  string
 	}{
 		{"missing input", []string{"--input", filepath.Join(dir, "nope.csv")}, filepath.Join(dir, "a.db"), "no such file"},
-		{"directory as input", []string{"--input", dir}, filepath.Join(dir, "b.db"), "is a directory"},
+		{"directory as input", []string{"--input", dir}, filepath.Join(dir, "b.db"), "(a directory): input is not a regular file"},
 		{"no sandId column", []string{"--input", noSandID}, filepath.Join(dir, "c.db"), "no sandId column"},
 		{"no --input", nil, filepath.Join(dir, "d.db"), "--input is required"},
 		{"bad flag", []string{"--input", good, "--bogus"}, filepath.Join(dir, "e.db"), "flag provided but not defined"},
@@ -177,5 +181,63 @@ func TestStatusWhileLocked(t *testing.T) {
 	code, _, stderr = runCmd(t, "", "status", "--state", state)
 	if code != exitUsage || !strings.Contains(stderr, "in use") {
 		t.Errorf("status while locked, no snapshot: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestStageRefusesSpecialFiles checks that a FIFO (with no writer: opening
+// it for reading used to block forever, deaf to Ctrl-C), a directory and a
+// device are refused up front with exit status 2, for stage and resume.
+// The deadline only bounds a failure; a pass does not wait for it.
+func TestStageRefusesSpecialFiles(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "learners.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, input := range []string{fifo, dir, os.DevNull} {
+		done := make(chan [2]string, 1)
+		state := filepath.Join(t.TempDir(), "import.db")
+		go func() {
+			code, _, stderr := runCmd(t, "", "stage", "--input", input, "--state", state)
+			done <- [2]string{strconv.Itoa(code), stderr}
+		}()
+		select {
+		case got := <-done:
+			if got[0] != strconv.Itoa(exitUsage) || !strings.Contains(got[1], "is not a regular file") || strings.Count(got[1], "\n") != 1 {
+				t.Errorf("stage --input %s: exit %s, stderr %q; want %d and one line", input, got[0], got[1], exitUsage)
+			}
+			if _, err := os.Stat(state); !os.IsNotExist(err) {
+				t.Errorf("stage --input %s left a state file (%v)", input, err)
+			}
+		case <-time.After(time.Minute):
+			if w, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+				w.Close() // let the stuck open return
+			}
+			t.Fatalf("stage --input %s hangs", input)
+		}
+	}
+	// A state file staged from a regular file that became a FIFO.
+	input := writeFile(t, "learners.csv", smallCSV)
+	state := filepath.Join(t.TempDir(), "import.db")
+	if code, _, stderr := runCmd(t, "", "stage", "--input", input, "--state", state); code != exitOK {
+		t.Fatalf("stage: %d %s", code, stderr)
+	}
+	withState(t, state, func(tx *bolt.Tx) error {
+		mark, err := checkpoint.ReadStageMark(tx)
+		mark.Done = false
+		if err == nil {
+			err = checkpoint.WriteStageMark(tx, mark)
+		}
+		return err
+	})
+	if err := os.Remove(input); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(input, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCmd(t, "", "resume", "--state", state)
+	if code != exitUsage || !strings.Contains(stderr, "importer: resume: open input") || !strings.Contains(stderr, "FIFO") {
+		t.Errorf("resume from a FIFO: exit %d, stderr %q; want %d", code, stderr, exitUsage)
 	}
 }

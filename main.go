@@ -165,7 +165,7 @@ func (e mismatchError) Unwrap() error { return e.err }
 func isUserError(err error) bool {
 	userErrors := []error{
 		os.ErrNotExist, os.ErrPermission, syscall.EISDIR, graphwrite.ErrBadURI,
-		staging.ErrContract, staging.ErrInputChanged,
+		staging.ErrContract, staging.ErrInputChanged, staging.ErrNotRegular,
 		checkpoint.ErrExists, checkpoint.ErrInUse, checkpoint.ErrNotFound, checkpoint.ErrVersion,
 	}
 	for _, target := range userErrors {

@@ -62,9 +62,9 @@ func Stage(ctx context.Context, input, state string, opt Options) (checkpoint.Co
 	if err != nil {
 		return checkpoint.Counts{}, fmt.Errorf("open input: %w", err)
 	}
-	f, err := os.Open(input)
+	f, err := openInput(input)
 	if err != nil {
-		return checkpoint.Counts{}, fmt.Errorf("open input: %w", err)
+		return checkpoint.Counts{}, err
 	}
 	defer f.Close()
 	fp, err := checkpoint.FingerprintOf(f)
@@ -128,9 +128,9 @@ func Resume(ctx context.Context, state string, opt Options) (checkpoint.Counts, 
 	if err != nil {
 		return counts, err
 	}
-	f, err := os.Open(in.Path)
+	f, err := openInput(in.Path)
 	if err != nil {
-		return counts, fmt.Errorf("open input: %w", err)
+		return counts, err
 	}
 	defer f.Close()
 	fp, err := checkpoint.FingerprintOf(f)
