@@ -6,7 +6,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -211,4 +214,50 @@ func TestYesOnlyFromTheCommandLine(t *testing.T) {
 		}
 		oneErrorLine(t, fmt.Sprint(tt.args), stderr, "importer: clear-database: ", tt.want)
 	}
+}
+
+// TestSecondSignalStopsAtOnce: the first signal cancels the run's context
+// (a clean stop at the next checkpoint), the second exits with 130 without
+// waiting for the run.
+func TestSecondSignalStopsAtOnce(t *testing.T) {
+	signals := make(chan os.Signal)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	exited := make(chan int, 1)
+	var stderr syncWriter
+	go onSignals(signals, cancel, &stderr, func(code int) { exited <- code })
+	signals <- os.Interrupt
+	<-ctx.Done() // the first signal cancels
+	select {
+	case code := <-exited:
+		t.Fatalf("exited (%d) after one signal", code)
+	default:
+	}
+	signals <- syscall.SIGTERM
+	if code := <-exited; code != exitInterrupted {
+		t.Errorf("exit status %d after the second signal, want %d", code, exitInterrupted)
+	}
+	want := "importer: stopping at the next checkpoint (press Ctrl-C again to stop at once)\n" +
+		"importer: stopped at once; the state file holds its last checkpoint; run `importer resume` to continue\n"
+	if diff := cmp.Diff(want, stderr.String()); diff != "" {
+		t.Errorf("stderr (-want +got):\n%s", diff)
+	}
+}
+
+// syncWriter is a strings.Builder safe for two goroutines.
+type syncWriter struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (w *syncWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *syncWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
 }

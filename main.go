@@ -49,15 +49,34 @@ const (
 const heapLimit = 224 << 20
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go onSignals(signals, cancel, os.Stderr, os.Exit)
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(heapLimit)
 	}
 	stopProfile := startCPUProfile(os.Getenv("IMPORTER_CPUPROFILE"), os.Stderr)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stopProfile()
-	stop()
+	signal.Stop(signals)
+	cancel()
 	os.Exit(exitCode(err, os.Stderr))
+}
+
+// onSignals handles SIGINT and SIGTERM: the first cancels ctx, so the
+// command stops at its next checkpoint (the batch in flight is abandoned:
+// Neo4j rolls it back, bbolt never commits it); the second exits at once
+// with status 130. Exiting at once is safe at any instant, as a SIGKILL
+// is: bbolt commits atomically, and a Neo4j batch commits together with
+// its watermark or not at all, so `importer resume` continues either way.
+func onSignals(signals <-chan os.Signal, cancel context.CancelFunc, stderr io.Writer, exit func(int)) {
+	<-signals
+	fmt.Fprintln(stderr, "importer: stopping at the next checkpoint (press Ctrl-C again to stop at once)")
+	cancel()
+	<-signals
+	fmt.Fprintln(stderr, "importer: stopped at once; the state file holds its last checkpoint; run `importer resume` to continue")
+	exit(exitInterrupted)
 }
 
 // startCPUProfile writes a pprof CPU profile of the whole run to path, when

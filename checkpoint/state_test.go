@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -264,8 +265,15 @@ func TestCreateInit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(path + ".creating"); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("temporary file left next to the state file: %v", err)
+	// Only the state file and the stale temporary file: Create's own
+	// temporary file (path.creating-<random>) is gone.
+	entries, err = os.ReadDir(filepath.Dir(path))
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if diff := cmp.Diff([]string{filepath.Base(path), filepath.Base(stale)}, names); err != nil || diff != "" {
+		t.Errorf("next to the state file (-want +got):\n%s%v", diff, err)
 	}
 }
 

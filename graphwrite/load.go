@@ -48,6 +48,9 @@ const (
 const (
 	// txTimeout bounds one attempt at a batch transaction.
 	txTimeout = 5 * time.Minute
+	// stopGrace is how long a batch in flight may still take once the load
+	// is cancelled.
+	stopGrace = 3 * time.Second
 	// maxMoves is how many times in a row a partition's watermark may be
 	// found away from where the writer expects it before the load stops.
 	maxMoves      = 3
@@ -348,19 +351,28 @@ func (l *loader) partition(ctx context.Context, s neo4j.SessionWithContext, p pa
 	}
 }
 
-// commit writes one batch, retrying transient failures. Each attempt runs
-// on a context that the caller's cancellation does not reach, so an
-// interrupt lets the batch in flight finish; the backoff between attempts
-// does stop on it.
+// commit writes one batch, retrying transient failures. After the
+// caller's cancellation (Ctrl-C) the attempt in flight gets stopGrace to
+// finish, so a normal batch still ends at a clean checkpoint, but one
+// stuck in Neo4j (waiting for a lock, a slow commit) is abandoned rather
+// than holding the exit for up to txTimeout. Abandoning is safe at any
+// instant: the batch commits with its watermark or not at all, and the
+// next load reads the watermarks first. The backoff between attempts
+// stops at once.
 func (l *loader) commit(ctx context.Context, s neo4j.SessionWithContext, p partition, bt batch) (outcome, error) {
 	var out outcome
 	err := l.retry.do(ctx, "write "+p.String(), func() error {
 		tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), txTimeout)
 		defer cancel()
+		stop := context.AfterFunc(ctx, func() { time.AfterFunc(stopGrace, cancel) })
+		defer stop()
 		var err error
 		out, err = commitBatch(tctx, s, l.plan.RunID, p, bt, l.driverRetry(p))
 		return err
 	})
+	if err != nil && ctx.Err() != nil {
+		return out, fmt.Errorf("write %s: batch in flight abandoned: %w", p, ctx.Err())
+	}
 	if err != nil {
 		return out, batchError(p, err)
 	}

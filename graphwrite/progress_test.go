@@ -63,15 +63,19 @@ func TestInterruptedLoadStopsCleanlyAndResumes(t *testing.T) {
 	clearGraph(t, g)
 	state := stagedFile(t, crashRows, 1)
 	db := openState(t, state)
-	if _, err := Begin(context.Background(), g, db, ModeCreate, 2); err != nil {
+	begun, err := Begin(context.Background(), g, db, ModeCreate, 2)
+	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	// Interrupt once Neo4j holds a committed batch: a condition, not a
+	// clock, so neither a slow nor a fast machine changes what is tested.
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	go cancelOnceWritten(ctx, t, g, begun.RunID, cancel)
 	var out syncBuffer
 	opt := LoadOptions{StatePath: state, Workers: 2, BatchSize: 30, Progress: &out}
-	_, err := Load(ctx, g, db, opt)
-	if !errors.Is(err, context.DeadlineExceeded) {
+	_, err = Load(ctx, g, db, opt)
+	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted Load = %v, want the context's error", err)
 	}
 
@@ -135,3 +139,23 @@ func TestInterruptedLoadStopsCleanlyAndResumes(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// cancelOnceWritten calls cancel as soon as a watermark of run in Neo4j
+// counts a written entity, i.e. once the load has committed a batch.
+func cancelOnceWritten(ctx context.Context, t *testing.T, g *Graph, run string, cancel func()) {
+	for ctx.Err() == nil {
+		wms, err := g.readWatermarks(context.Background(), run)
+		if err != nil {
+			t.Errorf("read watermarks: %v", err)
+			cancel()
+			return
+		}
+		for _, wm := range wms {
+			if wm.written > 0 {
+				cancel()
+				return
+			}
+		}
+		time.Sleep(5 * time.Millisecond) // polling interval, not a deadline
+	}
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/learnergraph/importer/checkpoint"
+	"github.com/learnergraph/importer/graphwrite"
+	"github.com/learnergraph/importer/graphwrite/graphwritetest"
+	"github.com/learnergraph/importer/staging"
+)
+
+// TestInterruptDoesNotWaitForTheBatchInFlight holds, in a transaction of
+// its own, the unique-index entries of every staged Learner, so the load's
+// Learner batches block inside Neo4j. Once Neo4j shows one blocked, it
+// cancels the load as SIGINT does: the load must end with the interrupted
+// status while the blocking transaction is still open, i.e. without
+// waiting for the batch in flight; a resume then finishes a graph that
+// verify finds equal to the state file. The minute is a bound on a
+// failure; a pass does not wait for it.
+func TestInterruptDoesNotWaitForTheBatchInFlight(t *testing.T) {
+	driver, database := graphwritetest.Driver(t)
+	graphwritetest.Lock(t)
+	ctx := context.Background()
+	state := stagedState(t, 200)
+	if code, _, stderr := runCmd(t, "", "clear-database", "--yes"); code != exitOK {
+		t.Fatalf("clear-database: %d %s", code, stderr)
+	}
+	beginLoad(t, state) // the constraints, without which nothing blocks
+
+	var keys []string
+	withState(t, state, func(tx *bolt.Tx) error {
+		nodes, _, err := staging.ReadNodes(tx, "Learner", staging.Range{}, nil, 1<<20)
+		for _, n := range nodes {
+			keys = append(keys, n.Key)
+		}
+		return err
+	})
+	spec, _ := staging.NodeSpecOf("Learner")
+	sess := driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: database})
+	defer sess.Close(ctx)
+	blocker, err := sess.BeginTransaction(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer blocker.Rollback(ctx)
+	res, err := blocker.Run(ctx, "UNWIND $keys AS k CREATE (:Learner {`"+spec.Key+"`: k})", map[string]any{"keys": keys})
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	if err != nil || len(keys) == 0 {
+		t.Fatalf("hold %d Learner keys: %v", len(keys), err)
+	}
+
+	loadCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan string, 1)
+	go func() {
+		var stdout, stderr bytes.Buffer
+		err := run(loadCtx, []string{"resume", "--state", state, "--workers", "2", "--batch-size", "20"}, strings.NewReader(""), &stdout, &stderr, neo4jEnv)
+		code := exitCode(err, &stderr)
+		done <- strings.Join([]string{strconv.Itoa(code), stderr.String()}, " ")
+	}()
+	waitForBlockedTransaction(t, driver, database, done)
+	cancel()
+	select {
+	case got := <-done:
+		if !strings.HasPrefix(got, strconv.Itoa(exitInterrupted)+" ") || !strings.Contains(got, "importer: resume: interrupted at a clean checkpoint") {
+			t.Errorf("interrupted load: %s; want exit %d and the interrupted line", got, exitInterrupted)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the interrupted load is still waiting for its batch in flight")
+	}
+	if err := blocker.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCmd(t, "", "resume", "--state", state); code != exitOK {
+		t.Fatalf("resume: %d %s", code, stderr)
+	}
+	if code, stdout, stderr := runCmd(t, "", "verify", "--state", state); code != exitOK {
+		t.Fatalf("verify after the interrupt and resume: %d %s %s", code, stdout, stderr)
+	}
+}
+
+// beginLoad starts a create-mode load of state without writing a batch.
+func beginLoad(t *testing.T, state string) {
+	t.Helper()
+	ctx := context.Background()
+	g, err := graphwrite.Connect(ctx, graphwrite.Config{URI: neo4jEnvOr("NEO4J_URI", "neo4j://127.0.0.1:7687"),
+		Username: neo4jEnvOr("NEO4J_USERNAME", "neo4j"), Password: neo4jEnv("NEO4J_PASSWORD"), Database: neo4jEnvOr("NEO4J_DATABASE", "neo4j")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close(ctx)
+	db, err := checkpoint.Open(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := graphwrite.Begin(ctx, g, db, graphwrite.ModeCreate, 2); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func neo4jEnvOr(name, def string) string {
+	if v := neo4jEnv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// waitForBlockedTransaction waits until Neo4j lists a transaction blocked
+// on a lock, or the load ends (which fails the test).
+func waitForBlockedTransaction(t *testing.T, driver neo4j.DriverWithContext, database string, done <-chan string) {
+	t.Helper()
+	for {
+		res, err := neo4j.ExecuteQuery(context.Background(), driver,
+			"SHOW TRANSACTIONS YIELD status WHERE status STARTS WITH 'Blocked' RETURN count(*) AS n",
+			nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(database))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := res.Records[0].Get("n"); n.(int64) > 0 {
+			return
+		}
+		select {
+		case got := <-done:
+			t.Fatalf("the load ended before a batch blocked: %s", got)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
