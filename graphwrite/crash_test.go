@@ -75,9 +75,12 @@ func importerEnv() []string {
 		"NEO4J_URI="+cfg.URI, "NEO4J_USERNAME="+cfg.Username, "NEO4J_PASSWORD="+cfg.Password, "NEO4J_DATABASE="+cfg.Database)
 }
 
-// killAt starts the importer with args and SIGKILLs it after d. It
-// reports whether the process was killed (false: it ended first, with err).
-func killAt(t *testing.T, bin string, d time.Duration, args ...string) (killed bool, err error) {
+// killWhen starts the importer with args, polls reached until it reports
+// true, then SIGKILLs the process. It reports whether the process was
+// killed (false: it ended first, with err). The kill's moment comes from
+// what the load has done, not from a clock, so a fast or a slow machine
+// gets the same kills.
+func killWhen(t *testing.T, bin string, reached func() bool, args ...string) (killed bool, err error) {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Env = importerEnv()
@@ -88,24 +91,43 @@ func killAt(t *testing.T, bin string, d time.Duration, args ...string) (killed b
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			return false, fmt.Errorf("%v: %v\n%s", args, err, stderr.String())
+	for {
+		select {
+		case err := <-done:
+			if err != nil {
+				return false, fmt.Errorf("%v: %v\n%s", args, err, stderr.String())
+			}
+			return false, nil
+		case <-time.After(5 * time.Millisecond): // polling interval, not a deadline
 		}
-		return false, nil
-	case <-time.After(d):
-		cmd.Process.Signal(syscall.SIGKILL)
-		err := <-done
-		var exit *exec.ExitError
-		if errors.As(err, &exit) && exit.Sys().(syscall.WaitStatus).Signal() == syscall.SIGKILL {
-			return true, nil
+		if reached() {
+			break
 		}
-		if err != nil {
-			return false, fmt.Errorf("%v: %v\n%s", args, err, stderr.String())
-		}
-		return false, nil // it finished just before the signal
 	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	err = <-done
+	var exit *exec.ExitError
+	if errors.As(err, &exit) && exit.Sys().(syscall.WaitStatus).Signal() == syscall.SIGKILL {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("%v: %v\n%s", args, err, stderr.String())
+	}
+	return false, nil // it finished just before the signal
+}
+
+// entities counts the nodes (watermarks aside) and relationships in Neo4j,
+// from the count store: cheap enough to poll.
+func entities(t *testing.T, g *Graph) int64 {
+	t.Helper()
+	recs, err := g.query(context.Background(), "CALL { MATCH (n) RETURN count(n) AS n } "+
+		"CALL { MATCH (w:"+quote(watermarkLabel)+") RETURN count(w) AS w } "+
+		"CALL { MATCH ()-[r]->() RETURN count(r) AS r } RETURN n - w + r AS total", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, _ := recs[0].Get("total")
+	return total.(int64)
 }
 
 // runImporter runs the importer to its end and fails the test on an error.
@@ -121,8 +143,9 @@ func runImporter(t *testing.T, bin string, args ...string) string {
 }
 
 // TestSIGKILLAtRandomMomentsLosesAndDoublesNothing kills real importer
-// processes at random moments of a load, resumes each time, and compares
-// the final graph with an uninterrupted load's.
+// processes at random points of a load (each after the process committed
+// at least one batch), resumes each time, and compares the final graph
+// with an uninterrupted load's.
 func TestSIGKILLAtRandomMomentsLosesAndDoublesNothing(t *testing.T) {
 	g := testGraph(t)
 	bin := buildImporter(t)
@@ -132,25 +155,33 @@ func TestSIGKILLAtRandomMomentsLosesAndDoublesNothing(t *testing.T) {
 			clearGraph(t, g)
 			state := stagedFile(t, crashRows, 1)
 			rng := rand.New(rand.NewPCG(42, uint64(i)))
-			// Small batches make a load of about a thousand transactions;
-			// kills land anywhere from process start-up to the last commit.
+			// Small batches make a load of about a thousand transactions.
 			args := []string{"load", "--state", state, "--mode", mode, "--workers", "2", "--batch-size", "20"}
 			kills := 0
-			for attempt := 0; attempt < 12 && kills < 5; attempt++ {
-				d := time.Duration(100+rng.IntN(1100)) * time.Millisecond
-				killed, err := killAt(t, bin, d, args...)
+			total := int64(len(want.Nodes) + len(want.Rels))
+			for kills < 5 {
+				// Kill once Neo4j holds a random share (5-50%) more of the
+				// graph than when this process started: after its first
+				// committed batch, and well before the end.
+				before := entities(t, g)
+				target := before + max(1, int64(float64(total-before)*(0.05+0.45*rng.Float64())))
+				var seen int64
+				killed, err := killWhen(t, bin, func() bool { seen = entities(t, g); return seen >= target }, args...)
 				if err != nil {
 					t.Fatal(err)
 				}
-				t.Logf("%s: %s after %s: killed %v", mode, args[0], d, killed)
+				t.Logf("%s: %s killed %v at %d of %d entities (started at %d, target %d)", mode, args[0], killed, seen, total, before, target)
 				if !killed {
 					break // the load finished before the kill
+				}
+				if seen <= before {
+					t.Fatalf("a kill landed before the process committed anything (%d entities, %d at its start)", seen, before)
 				}
 				kills++
 				args = []string{"resume", "--state", state, "--workers", fmt.Sprint(1 + rng.IntN(3)), "--batch-size", fmt.Sprint(10 + rng.IntN(30))}
 			}
 			if kills < 3 {
-				t.Fatalf("only %d kills landed during the load; make the load longer", kills)
+				t.Fatalf("only %d kills landed during the load", kills)
 			}
 			runImporter(t, bin, "resume", "--state", state)
 			if diff := cmp.Diff(want, dump(t, g), cmpopts.EquateEmpty()); diff != "" {

@@ -63,7 +63,8 @@ func TestNeo4jRestartDuringLoad(t *testing.T) {
 	want := referenceDump(t, g, crashRows, 1)
 	clearGraph(t, g)
 	db := openState(t, stagedFile(t, crashRows, 1))
-	if _, err := Begin(ctx, g, db, ModeCreate, 2); err != nil {
+	plan, err := Begin(ctx, g, db, ModeCreate, 2)
+	if err != nil {
 		t.Fatal(err)
 	}
 	opt := LoadOptions{Workers: 2, BatchSize: 20, RetryFor: 3 * time.Minute, Progress: logWriter{t}}
@@ -74,15 +75,17 @@ func TestNeo4jRestartDuringLoad(t *testing.T) {
 		stats, err = Load(ctx, g, db, opt)
 		done <- err
 	}()
-	time.Sleep(1500 * time.Millisecond)
+	// Stop Neo4j once the load has committed a batch (a condition, not a
+	// clock); the load must still be running once Neo4j is down.
+	waitWritten(t, g, plan.RunID, done)
 	runControl(t, down)
 	select {
 	case err := <-done:
-		t.Fatalf("the load ended while Neo4j was down: %v", err)
-	case <-time.After(2 * time.Second):
+		t.Fatalf("the load ended before Neo4j was down: %v", err)
+	default:
 	}
 	runControl(t, up)
-	err := <-done
+	err = <-done
 	switch {
 	case err == nil:
 		t.Logf("the load rode through the restart: %+v", stats)
@@ -102,5 +105,27 @@ func TestNeo4jRestartDuringLoad(t *testing.T) {
 	t.Logf("retries %v, batches found already committed %d", stats.Retries, stats.Skipped)
 	if diff := cmp.Diff(want, dump(t, g), cmpopts.EquateEmpty()); diff != "" {
 		t.Fatalf("graph after a restart differs from an uninterrupted load (-want +got):\n%s", diff)
+	}
+}
+
+// waitWritten returns once a watermark of run in Neo4j counts a written
+// entity; the load ending first (done) fails the test.
+func waitWritten(t *testing.T, g *Graph, run string, done <-chan error) {
+	t.Helper()
+	for {
+		wms, err := g.readWatermarks(context.Background(), run)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, wm := range wms {
+			if wm.written > 0 {
+				return
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the load ended (%v) before a committed batch was seen", err)
+		case <-time.After(5 * time.Millisecond): // polling interval, not a deadline
+		}
 	}
 }

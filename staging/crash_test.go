@@ -15,11 +15,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/learnergraph/importer/bench"
+	"github.com/learnergraph/importer/checkpoint"
 )
 
 // TestStageSurvivesSIGKILL kills a real `importer stage` process with
-// SIGKILL at random moments, runs `importer resume` after each kill (or
-// `stage` again if the kill came before the state file existed), and
+// SIGKILL at random points after its first committed batch, runs
+// `importer resume` after each kill, and
 // compares the final state file with an uninterrupted run: every bucket,
 // every reject, every counter.
 func TestStageSurvivesSIGKILL(t *testing.T) {
@@ -28,36 +29,45 @@ func TestStageSurvivesSIGKILL(t *testing.T) {
 	}
 	dir := t.TempDir()
 	bin := buildImporter(t, dir)
-	input := generateCSV(t, dir, 30000)
+	const rows = 30000
+	input := generateCSV(t, dir, rows)
 	want := dump(t, stageFileAt(t, input, filepath.Join(dir, "reference.db")))
 
 	state := filepath.Join(dir, "crashed.db")
 	rng := rand.New(rand.NewPCG(7, 11))
 	const wantKills = 6
 	kills := 0
-	for round := 0; ; round++ {
-		if round > 50 {
-			t.Fatalf("staging did not finish after %d rounds", round)
-		}
+	for {
 		args := []string{"resume", "--state", state, "--batch-rows", "300"}
 		if _, err := os.Stat(state); errors.Is(err, os.ErrNotExist) {
 			args = []string{"stage", "--input", input, "--state", state, "--batch-rows", "300"}
 		}
-		delay := time.Duration(100+rng.IntN(500)) * time.Millisecond
+		// Kill once the progress snapshot shows a random share (5-50%) of
+		// the remaining rows more than when this process started: after
+		// its first committed batch, well before the end, whatever the
+		// machine's speed. The last run goes to the end.
+		before := rowsRead(state)
+		target := before + max(1, int64(float64(rows-before)*(0.05+0.45*rng.Float64())))
+		var seen int64
+		reached := func() bool { seen = rowsRead(state); return seen >= target }
 		if kills == wantKills {
-			delay = time.Hour // enough: let it finish
+			reached = func() bool { return false }
 		}
-		finished, err := runUntil(bin, args, delay)
+		finished, err := runUntil(bin, args, reached)
 		if err != nil {
 			t.Fatalf("importer %v: %v", args, err)
 		}
 		if finished {
 			break
 		}
+		if seen <= before {
+			t.Fatalf("a kill landed before the process committed a batch (%d rows read, %d at its start)", seen, before)
+		}
+		t.Logf("%s killed at %d rows read (started at %d, target %d)", args[0], seen, before, target)
 		kills++
 	}
-	if kills < 3 {
-		t.Fatalf("only %d kills landed before staging finished: the test proves little; stage a bigger file", kills)
+	if kills < wantKills {
+		t.Fatalf("only %d of %d kills landed before staging finished", kills, wantKills)
 	}
 	t.Logf("%d SIGKILLs, then resumed to the end", kills)
 	checkConsistency(t, state)
@@ -66,23 +76,40 @@ func TestStageSurvivesSIGKILL(t *testing.T) {
 	}
 }
 
-// runUntil runs the importer and SIGKILLs it after delay unless it exits
-// first; finished reports a clean exit.
-func runUntil(bin string, args []string, delay time.Duration) (finished bool, err error) {
+// runUntil runs the importer and SIGKILLs it once reached reports true
+// (polled every few milliseconds), unless it exits first; finished
+// reports a clean exit.
+func runUntil(bin string, args []string, reached func() bool) (finished bool, err error) {
 	cmd := exec.Command(bin, args...)
 	if err := cmd.Start(); err != nil {
 		return false, err
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		return err == nil, err
-	case <-time.After(delay):
-		cmd.Process.Signal(syscall.SIGKILL)
-		<-done
-		return false, nil
+	for {
+		select {
+		case err := <-done:
+			return err == nil, err
+		case <-time.After(5 * time.Millisecond): // polling interval, not a deadline
+		}
+		if reached() {
+			cmd.Process.Signal(syscall.SIGKILL)
+			if err := <-done; err == nil {
+				return true, nil // it finished just before the signal
+			}
+			return false, nil
+		}
 	}
+}
+
+// rowsRead is the rows read according to state's progress snapshot, which
+// staging writes after every committed batch; 0 before the first.
+func rowsRead(state string) int64 {
+	snap, err := checkpoint.ReadSnapshot(state)
+	if err != nil {
+		return 0
+	}
+	return snap.Status.Rows.Read
 }
 
 // buildImporter builds the importer binary into dir.
