@@ -12,8 +12,8 @@ import (
 type batch struct {
 	rows    []learnerRow
 	rejects []Reject
-	shared  map[sharedKey]*sharedEntity
-	next    checkpoint.StageMark // Offset, Line and Done; NextOrdinal is the writer's
+	shared  []map[string]*sharedEntity // by shared kind (sharedNames), then bucket key
+	next    checkpoint.StageMark       // Offset, Line and Done; NextOrdinal is the writer's
 }
 
 // learnerRow is an accepted row's per-learner entities: its learner
@@ -24,9 +24,40 @@ type learnerRow struct {
 	value  []byte
 }
 
-// sharedKey names a shared entity: its label or type, and its bucket key.
-type sharedKey struct {
-	name, key string
+// sharedNames are the shared labels and types (the kinds of shared
+// entities), in the order their buckets are written. Read-only.
+var sharedNames = func() []string {
+	var names []string
+	for _, s := range Nodes() {
+		if !s.PerLearner {
+			names = append(names, s.Label)
+		}
+	}
+	for _, s := range Rels() {
+		if !s.PerLearner() {
+			names = append(names, s.Type)
+		}
+	}
+	return names
+}()
+
+// sharedKind maps a shared label or type to its index in sharedNames.
+// Read-only.
+var sharedKind = func() map[string]int {
+	m := map[string]int{}
+	for i, name := range sharedNames {
+		m[name] = i
+	}
+	return m
+}()
+
+// newSharedMaps returns one empty map per shared kind.
+func newSharedMaps[T any]() []map[string]T {
+	maps := make([]map[string]T, len(sharedNames))
+	for i := range maps {
+		maps[i] = map[string]T{}
+	}
+	return maps
 }
 
 // sharedEntity is a node or relationship that many learners share
@@ -46,7 +77,7 @@ type Reject struct {
 
 // prepare transforms a run of records into a batch.
 func prepare(h *Header, rs records) batch {
-	b := batch{shared: map[sharedKey]*sharedEntity{}, next: rs.next}
+	b := batch{shared: newSharedMaps[*sharedEntity](), next: rs.next}
 	var rb rowBuilder
 	rec := newLearnerRecord("")
 	var buf []byte
@@ -71,7 +102,7 @@ func (b *batch) add(row Row, rec *learnerRecord, buf []byte) []byte {
 	for _, n := range row.Nodes {
 		slot, perLearner := slotOf[n.Label]
 		if !perLearner {
-			b.addShared(sharedKey{name: n.Label, key: n.Key}, sharedEntity{props: n.Props})
+			b.addShared(sharedKind[n.Label], n.Key, sharedEntity{props: n.Props})
 			continue
 		}
 		rec.addNode(slot, n.Props)
@@ -81,7 +112,7 @@ func (b *batch) add(row Row, rec *learnerRecord, buf []byte) []byte {
 		if !perLearner {
 			spec, _ := RelSpecOf(r.Type)
 			key := sharedRelKey(spec, r.Start, r.End, r.Props)
-			b.addShared(sharedKey{name: r.Type, key: string(key)}, sharedEntity{start: r.Start, end: r.End, props: r.Props})
+			b.addShared(sharedKind[r.Type], string(key), sharedEntity{start: r.Start, end: r.End, props: r.Props})
 			continue
 		}
 		rec.addRel(slot, relSuffix(slot, r.End, r.Props), r.Props)
@@ -93,12 +124,13 @@ func (b *batch) add(row Row, rec *learnerRecord, buf []byte) []byte {
 }
 
 // addShared merges a shared entity into the batch, in file order.
-func (b *batch) addShared(k sharedKey, e sharedEntity) {
-	if old := b.shared[k]; old != nil {
+func (b *batch) addShared(kind int, key string, e sharedEntity) {
+	m := b.shared[kind]
+	if old := m[key]; old != nil {
 		old.props = old.props.Merge(e.props)
 		return
 	}
-	b.shared[k] = &e
+	m[key] = &e
 }
 
 // transform is Header.transform for a record that may not have parsed.

@@ -18,14 +18,14 @@ import (
 type writer struct {
 	db     *bolt.DB
 	index  *learnerIndex
-	shared map[sharedKey]Props // as staged
+	shared []map[string]Props // by shared kind, then bucket key: as staged
 }
 
 // newWriter builds the writer's memory from the state file: the learner
 // index from the learners bucket (the shared entities are read as batches
 // meet them). hash, when set, replaces the index's hash function.
 func newWriter(db *bolt.DB, hash func(string) uint64) (*writer, error) {
-	w := &writer{db: db, index: newLearnerIndex(), shared: map[sharedKey]Props{}}
+	w := &writer{db: db, index: newLearnerIndex(), shared: newSharedMaps[Props]()}
 	if hash != nil {
 		w.index = newLearnerIndexHash(hash)
 	}
@@ -117,14 +117,11 @@ func (w *writer) begin(tx *bolt.Tx) (*txWriter, error) {
 	t.learners.FillPercent = 1.0
 	t.rejects = tx.Bucket(rejectsBucket)
 	t.rejects.FillPercent = 1.0
-	for _, s := range Nodes() {
-		if !s.PerLearner {
-			t.buckets[s.Label] = tx.Bucket(nodeBucket(s.Label))
-		}
-	}
-	for _, s := range Rels() {
-		if !s.PerLearner() {
-			t.buckets[s.Type] = tx.Bucket(relBucket(s.Type))
+	for _, name := range sharedNames {
+		if _, isRel := RelSpecOf(name); isRel {
+			t.buckets[name] = tx.Bucket(relBucket(name))
+		} else {
+			t.buckets[name] = tx.Bucket(nodeBucket(name))
 		}
 	}
 	return t, nil
@@ -202,32 +199,30 @@ func (t *txWriter) countNew(v []byte) error {
 
 // flushShared merges the batch's shared entities into their buckets, in
 // key order, writing only those that are new or changed.
-func (t *txWriter) flushShared(shared map[sharedKey]*sharedEntity) error {
-	keys := make([]sharedKey, 0, len(shared))
-	for k := range shared {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].name != keys[j].name {
-			return keys[i].name < keys[j].name
+func (t *txWriter) flushShared(shared []map[string]*sharedEntity) error {
+	for kind, m := range shared {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
 		}
-		return keys[i].key < keys[j].key
-	})
-	for _, k := range keys {
-		if err := t.flushEntity(k, shared[k]); err != nil {
-			return fmt.Errorf("merge %s: %w", k.name, err)
+		sort.Strings(keys)
+		for _, k := range keys {
+			if err := t.flushEntity(kind, k, m[k]); err != nil {
+				return fmt.Errorf("merge %s: %w", sharedNames[kind], err)
+			}
 		}
 	}
 	return nil
 }
 
 // flushEntity merges one shared entity into what is staged.
-func (t *txWriter) flushEntity(k sharedKey, e *sharedEntity) error {
-	b := t.buckets[k.name]
-	old, known := t.shared[k]
+func (t *txWriter) flushEntity(kind int, key string, e *sharedEntity) error {
+	name := sharedNames[kind]
+	b := t.buckets[name]
+	old, known := t.shared[kind][key]
 	if !known {
-		if v := b.Get([]byte(k.key)); v != nil {
-			p, err := decodeProps(k.name, v)
+		if v := b.Get([]byte(key)); v != nil {
+			p, err := decodeProps(name, v)
 			if err != nil {
 				return err
 			}
@@ -235,18 +230,18 @@ func (t *txWriter) flushEntity(k sharedKey, e *sharedEntity) error {
 		}
 	}
 	p, changed := mergeChanged(old, e.props)
-	t.shared[k] = p
+	t.shared[kind][key] = p
 	if known && !changed {
 		return nil
 	}
 	if !known {
-		t.count(k.name, 1)
+		t.count(name, 1)
 	}
 	v := encodeNode(p)
-	if _, isRel := RelSpecOf(k.name); isRel {
+	if _, isRel := RelSpecOf(name); isRel {
 		v = encodeRel(e.start, e.end, p)
 	}
-	return b.Put([]byte(k.key), v)
+	return b.Put([]byte(key), v)
 }
 
 func (t *txWriter) count(name string, n int64) {
