@@ -1,10 +1,40 @@
 package staging
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 )
+
+// field names a JSON field in a reason: a column, an element of an array
+// column, a member. Reasons are rare, so the name is only built for one.
+type field struct {
+	col    string
+	i      int // element index, -1 for none
+	member string
+}
+
+func colField(col string) field          { return field{col: col, i: -1} }
+func elemField(col string, i int) field  { return field{col: col, i: i} }
+func (f field) with(member string) field { f.member = member; return f }
+
+func (f field) String() string {
+	s := f.col
+	if f.i >= 0 {
+		s += "[" + strconv.Itoa(f.i) + "]"
+	}
+	if f.member != "" {
+		s += "." + f.member
+	}
+	return s
+}
+
+// checkKeyAt is checkKey for a key in a JSON field.
+func checkKeyAt(f field, v string) error {
+	if len(v) <= MaxKeyBytes {
+		return nil
+	}
+	return checkKey(f.String(), v)
+}
 
 // The JSON columns. Each is parsed with parseJSON (jsonparse.go); members
 // are looked up by their exact name, then checked for their type, so a
@@ -16,19 +46,19 @@ func (h *Header) skills(b *rowBuilder, rec []string) error {
 		return err
 	}
 	for i, s := range skills {
-		field := fmt.Sprintf("skills[%d]", i)
+		field := elemField("skills", i)
 		id, err := requiredString(s.get("id"), field, "id")
 		if err != nil {
 			return err
 		}
-		if err := checkKey(field+".id", id); err != nil {
+		if err := checkKeyAt(field.with("id"), id); err != nil {
 			return err
 		}
-		name, err := optionalString(s.get("name"), field+".name")
+		name, err := optionalString(s.get("name"), field.with("name"))
 		if err != nil {
 			return err
 		}
-		level, err := scalar(s.get("level"), field+".level")
+		level, err := scalar(s.get("level"), field.with("level"))
 		if err != nil {
 			return err
 		}
@@ -44,27 +74,27 @@ func (h *Header) employment(b *rowBuilder, rec []string) error {
 		return err
 	}
 	for i, j := range jobs {
-		field := fmt.Sprintf("employment[%d]", i)
+		field := elemField("employment", i)
 		id, err := requiredString(j.get("companyId"), field, "companyId")
 		if err != nil {
 			return err
 		}
-		if err := checkKey(field+".companyId", id); err != nil {
+		if err := checkKeyAt(field.with("companyId"), id); err != nil {
 			return err
 		}
-		name, err := optionalString(j.get("companyName"), field+".companyName")
+		name, err := optionalString(j.get("companyName"), field.with("companyName"))
 		if err != nil {
 			return err
 		}
-		title, err := optionalString(j.get("title"), field+".title")
+		title, err := optionalString(j.get("title"), field.with("title"))
 		if err != nil {
 			return err
 		}
-		start, err := optionalDate(j.get("startDate"), field+".startDate")
+		start, err := optionalDate(j.get("startDate"), field.with("startDate"))
 		if err != nil {
 			return err
 		}
-		end, err := optionalDate(j.get("endDate"), field+".endDate")
+		end, err := optionalDate(j.get("endDate"), field.with("endDate"))
 		if err != nil {
 			return err
 		}
@@ -122,11 +152,11 @@ func state(text, col string) (Props, error) {
 	default:
 		return nil, reject("%s: expected a JSON object, got %s", col, jsonKind(v))
 	}
-	status, err := requiredString(s.get("status"), col, "status")
+	status, err := requiredString(s.get("status"), colField(col), "status")
 	if err != nil {
 		return nil, err
 	}
-	since, err := optionalDate(s.get("since"), col+".since")
+	since, err := optionalDate(s.get("since"), colField(col).with("since"))
 	if err != nil {
 		return nil, err
 	}
@@ -195,8 +225,8 @@ func malformed(col string, err error) *RowError {
 }
 
 // requiredString returns a required string field, trimmed.
-func requiredString(v any, object, name string) (string, error) {
-	s, err := optionalString(v, object+"."+name)
+func requiredString(v any, object field, name string) (string, error) {
+	s, err := optionalString(v, object.with(name))
 	if err != nil {
 		return "", err
 	}
@@ -208,7 +238,7 @@ func requiredString(v any, object, name string) (string, error) {
 
 // optionalString returns a string field, trimmed, or nil for null, absent
 // or blank.
-func optionalString(v any, field string) (any, error) {
+func optionalString(v any, field field) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -219,7 +249,7 @@ func optionalString(v any, field string) (any, error) {
 	return nullable(strings.TrimSpace(s)), nil
 }
 
-func optionalDate(v any, field string) (any, error) {
+func optionalDate(v any, field field) (any, error) {
 	s, err := optionalString(v, field)
 	if err != nil || s == nil {
 		return nil, err
@@ -232,7 +262,7 @@ func optionalDate(v any, field string) (any, error) {
 }
 
 // scalar returns a string, number or boolean field as a property value.
-func scalar(v any, field string) (any, error) {
+func scalar(v any, field field) (any, error) {
 	switch v.(type) {
 	case []any, jsonObject:
 		return nil, reject("%s: expected a string, number or boolean", field)
@@ -255,7 +285,7 @@ func flatten(p Props, prefix string, obj jsonObject) (Props, error) {
 			}
 			continue
 		}
-		v, err := property(m.value, name)
+		v, err := property(m.value, colField(name))
 		if err != nil {
 			return nil, err
 		}
@@ -268,7 +298,7 @@ func flatten(p Props, prefix string, obj jsonObject) (Props, error) {
 // value: strings trimmed (blank is null), integers and floats by how the
 // number is written, booleans as they are, a non-empty array of scalars of
 // one type as a list, any other array as compact JSON text.
-func property(v any, field string) (any, error) {
+func property(v any, field field) (any, error) {
 	switch v := v.(type) {
 	case nil:
 		return nil, nil
@@ -287,7 +317,7 @@ func property(v any, field string) (any, error) {
 }
 
 // number is an integer when written without fraction or exponent.
-func number(n jsonNumber, field string) (any, error) {
+func number(n jsonNumber, field field) (any, error) {
 	s := string(n)
 	if n.isFloat() {
 		f, err := strconv.ParseFloat(s, 64)
