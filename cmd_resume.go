@@ -35,6 +35,10 @@ Examples:
 		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
 		Exec: func(ctx context.Context, args []string) error {
 			state := load.state
+			if staging.HasPending(state) { // a `stage --overwrite` to finish
+				_, err := staging.Resume(ctx, state, stageOptions(rc, "resume", *batchRows))
+				return stageResult(rc, state, err)
+			}
 			s, err := readState(state)
 			if err != nil {
 				return fmt.Errorf("resume: %w", err)

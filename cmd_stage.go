@@ -16,7 +16,7 @@ func newStageCommand(rc *rootConfig) *ffcli.Command {
 	fs := flag.NewFlagSet("importer stage", flag.ContinueOnError)
 	input := fs.String("input", "", "learner CSV file to stage "+requiredMark)
 	state := fs.String("state", "import.db", "state file to create")
-	overwrite := fs.Bool("overwrite", false, "replace an existing state file")
+	overwrite := fs.Bool("overwrite", false, "replace an existing state file, once the new one is complete")
 	batchRows := fs.Int("batch-rows", staging.DefaultBatchRows, "rows per checkpoint")
 	maxRecord := fs.Int64("max-record-bytes", staging.DefaultMaxRecordBytes, "longest CSV record; a longer one is rejected and reading resumes at its next line")
 	return &ffcli.Command{
@@ -27,6 +27,11 @@ func newStageCommand(rc *rootConfig) *ffcli.Command {
 relationships into a bbolt state file, checkpointing every --batch-rows rows.
 Bad rows are rejected with a reason (see "importer rejects"). After a crash
 or Ctrl-C, "importer resume --state FILE" continues from the last checkpoint.
+
+With --overwrite, an existing state file stays as it is (and usable) until
+the new one is complete: the new one is built as FILE.pending and renamed
+over it at the end. "importer resume --state FILE" continues an interrupted
+replacement.
 
 Example:
   importer stage --input learners.csv --state import.db`,

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,6 +17,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/learnergraph/importer/checkpoint"
+	"github.com/learnergraph/importer/staging"
 )
 
 const smallCSV = `sandId,fullName,residenceCountryCode,skills
@@ -239,5 +242,39 @@ func TestStageRefusesSpecialFiles(t *testing.T) {
 	code, _, stderr := runCmd(t, "", "resume", "--state", state)
 	if code != exitUsage || !strings.Contains(stderr, "importer: resume: open input") || !strings.Contains(stderr, "FIFO") {
 		t.Errorf("resume from a FIFO: exit %d, stderr %q; want %d", code, stderr, exitUsage)
+	}
+}
+
+// TestResumeFinishesAnOverwrite: `importer resume --state X` continues an
+// interrupted `stage --overwrite` of X (X.pending) and moves it into place.
+func TestResumeFinishesAnOverwrite(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "import.db")
+	if code, _, stderr := runCmd(t, "", "stage", "--input", writeFile(t, "a.csv", "sandId\nA1\n"), "--state", state); code != exitOK {
+		t.Fatalf("stage: %d %s", code, stderr)
+	}
+	var sb strings.Builder
+	sb.WriteString("sandId\n")
+	for i := range 50 {
+		sb.WriteString("B" + strconv.Itoa(i) + "\n")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opt := staging.Options{Overwrite: true, BatchRows: 10, Progress: func(staging.Progress) { cancel() }}
+	if _, err := staging.Stage(ctx, writeFile(t, "b.csv", sb.String()), state, opt); !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted stage --overwrite: %v", err)
+	}
+	code, stdout, stderr := runCmd(t, "", "status", "--state", state, "--json")
+	if code != exitOK || !strings.Contains(stdout, `"read": 1,`) {
+		t.Fatalf("status of the old file while the replacement is pending: %d %s %s", code, stdout, stderr)
+	}
+	if code, _, stderr := runCmd(t, "", "resume", "--state", state); code != exitOK {
+		t.Fatalf("resume: %d %s", code, stderr)
+	}
+	code, stdout, stderr = runCmd(t, "", "status", "--state", state, "--json")
+	if code != exitOK || !strings.Contains(stdout, `"read": 50,`) || !strings.Contains(stdout, `"phase": "staged"`) {
+		t.Errorf("status after resume: %d %s %s; want the replacement, staged", code, stdout, stderr)
+	}
+	if _, err := os.Stat(state + ".pending"); !os.IsNotExist(err) {
+		t.Errorf("the pending file is still there: %v", err)
 	}
 }

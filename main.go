@@ -184,7 +184,7 @@ func (e mismatchError) Unwrap() error { return e.err }
 func isUserError(err error) bool {
 	userErrors := []error{
 		os.ErrNotExist, os.ErrPermission, syscall.EISDIR, graphwrite.ErrBadURI,
-		staging.ErrContract, staging.ErrInputChanged, staging.ErrNotRegular,
+		staging.ErrContract, staging.ErrInputChanged, staging.ErrNotRegular, staging.ErrPending,
 		checkpoint.ErrExists, checkpoint.ErrInUse, checkpoint.ErrNotFound, checkpoint.ErrVersion,
 	}
 	for _, target := range userErrors {

@@ -112,12 +112,8 @@ func initFile(path string, init []func(*bolt.Tx) error) error {
 // remove deletes an existing state file after making sure no other process
 // holds it.
 func remove(path string) error {
-	db, err := openBolt(path, false)
-	if err != nil && !errors.Is(err, berrors.ErrInvalid) && !errors.Is(err, berrors.ErrVersionMismatch) {
+	if err := CheckFree(path); err != nil {
 		return err
-	}
-	if db != nil {
-		db.Close()
 	}
 	os.Remove(path + progressSuffix)
 	if err := os.Remove(path); err != nil {

@@ -81,6 +81,10 @@ func Stage(ctx context.Context, input, state string, opt Options) (checkpoint.Co
 	}
 	logUnknown(opt, header)
 	in := checkpoint.Input{Path: input, Fingerprint: fp, Header: fields, MaxRecordBytes: opt.MaxRecordBytes}
+	target := state
+	if state, err = stagingPath(target, opt.Overwrite); err != nil {
+		return checkpoint.Counts{}, err
+	}
 	db, err := checkpoint.Create(state, opt.Overwrite, func(tx *bolt.Tx) error {
 		if err := createBuckets(tx); err != nil {
 			return err
@@ -97,12 +101,17 @@ func Stage(ctx context.Context, input, state string, opt Options) (checkpoint.Co
 		return checkpoint.Counts{}, err
 	}
 	defer db.Close()
-	return run(ctx, db, state, f, in, header, mark, opt)
+	counts, err := run(ctx, db, state, f, in, header, mark, opt)
+	return counts, finish(err, state, target)
 }
 
 // Resume continues staging into an existing state file from its last
 // checkpoint. It refuses an input file that changed since staging started.
 func Resume(ctx context.Context, state string, opt Options) (checkpoint.Counts, error) {
+	target := state
+	if HasPending(target) {
+		state = checkpoint.PendingPath(target)
+	}
 	db, err := checkpoint.Open(state)
 	if err != nil {
 		return checkpoint.Counts{}, err
@@ -122,7 +131,7 @@ func Resume(ctx context.Context, state string, opt Options) (checkpoint.Counts, 
 		return err
 	})
 	if err != nil || mark.Done {
-		return counts, err
+		return counts, finish(err, state, target)
 	}
 	header, err := ParseHeader(in.Header)
 	if err != nil {
@@ -144,7 +153,8 @@ func Resume(ctx context.Context, state string, opt Options) (checkpoint.Counts, 
 	if opt.MaxRecordBytes <= 0 { // staged by a release without the bound
 		opt.MaxRecordBytes = DefaultMaxRecordBytes
 	}
-	return run(ctx, db, state, f, in, header, mark, opt)
+	counts, err = run(ctx, db, state, f, in, header, mark, opt)
+	return counts, finish(err, state, target)
 }
 
 // readHeader reads the header record after an optional byte-order mark and
