@@ -26,4 +26,12 @@
 //     learner, rebuilt from the state file when staging starts or resumes.
 //   - Everything returned by ReadNodes and ReadRels is copied out of bbolt and
 //     stays valid after the transaction ends.
+//   - The input must be a regular file (input.go): it is opened without
+//     blocking and a FIFO, pipe, device or directory is refused
+//     (ErrNotRegular), since resume seeks into it.
+//   - Stage with Overwrite over an existing state file stages into
+//     checkpoint.PendingPath and renames it over the old file only when
+//     complete (overwrite.go); until then the old file is whole, and Resume
+//     of the old path continues the pending one. Other commands (status,
+//     load) see the old file meanwhile.
 package staging
