@@ -277,11 +277,11 @@ func (d *decoder) rels() []learnerRel {
 }
 
 // learnerSection returns the sandId of a learner record and the payload
-// of slot, without decoding the other sections; ok is false when the
-// learner has nothing in slot.
-func learnerSection(v []byte, slot int) (sandID string, payload []byte, ok bool, err error) {
+// of slot, without decoding (or copying) anything else; ok is false when
+// the learner has nothing in slot. Both slices point into v.
+func learnerSection(v []byte, slot int) (sandID, payload []byte, ok bool, err error) {
 	d := newDecoder(v)
-	sandID = d.string()
+	sandID = d.raw()
 	for d.err == nil && len(d.b) > 0 {
 		s, p := d.section()
 		if d.err == nil && s == slot {

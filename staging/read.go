@@ -103,10 +103,11 @@ func scanLearnerRels(tx *bolt.Tx, slot int, r Range, after []byte, limit int, ad
 	var last []byte
 	n := 0
 	err := scanLearners(tx, r, after, limit, func(k, v []byte) (bool, error) {
-		sandID, payload, ok, err := learnerSection(v, slot)
+		rawID, payload, ok, err := learnerSection(v, slot)
 		if err != nil || !ok {
 			return false, err
 		}
+		sandID := string(rawID) // one copy for all its relationships
 		d := &decoder{b: payload}
 		for i, count := 0, d.count(); i < count && d.err == nil; i++ {
 			suffix := d.raw()
