@@ -264,14 +264,14 @@ func TestResumeFinishesAnOverwrite(t *testing.T) {
 		t.Fatalf("interrupted stage --overwrite: %v", err)
 	}
 	code, stdout, stderr := runCmd(t, "", "status", "--state", state, "--json")
-	if code != exitOK || !strings.Contains(stdout, `"read": 1,`) {
+	if code != exitOK || !strings.Contains(stdout, `"read": 1,`) || !strings.Contains(stderr, "half staged ("+state+".pending)") {
 		t.Fatalf("status of the old file while the replacement is pending: %d %s %s", code, stdout, stderr)
 	}
 	if code, _, stderr := runCmd(t, "", "resume", "--state", state); code != exitOK {
 		t.Fatalf("resume: %d %s", code, stderr)
 	}
 	code, stdout, stderr = runCmd(t, "", "status", "--state", state, "--json")
-	if code != exitOK || !strings.Contains(stdout, `"read": 50,`) || !strings.Contains(stdout, `"phase": "staged"`) {
+	if code != exitOK || !strings.Contains(stdout, `"read": 50,`) || !strings.Contains(stdout, `"phase": "staged"`) || stderr != "" {
 		t.Errorf("status after resume: %d %s %s; want the replacement, staged", code, stdout, stderr)
 	}
 	if _, err := os.Stat(state + ".pending"); !os.IsNotExist(err) {

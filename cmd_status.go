@@ -15,6 +15,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/learnergraph/importer/checkpoint"
+	"github.com/learnergraph/importer/staging"
 )
 
 func newStatusCommand(rc *rootConfig) *ffcli.Command {
@@ -39,6 +40,10 @@ Examples:
 			s, err := readStatus(*state)
 			if err != nil {
 				return fmt.Errorf("status: %w", err)
+			}
+			if staging.HasPending(*state) {
+				fmt.Fprintf(rc.stderr, "importer: status: note: this is the old state file; its replacement by `stage --overwrite` is half staged (%s): `importer resume --state %s` finishes it\n",
+					checkpoint.PendingPath(*state), *state)
 			}
 			if *asJSON {
 				enc := json.NewEncoder(rc.stdout)
