@@ -19,6 +19,7 @@ type connFlags struct {
 	username     string
 	database     string
 	passwordFile string
+	caFile       string
 }
 
 // defaultURI is where `make neo4j-up` puts the local Neo4j.
@@ -29,6 +30,7 @@ func (c *connFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.username, "username", orDefault(getenv("NEO4J_USERNAME"), "neo4j"), "Neo4j user (env NEO4J_USERNAME)")
 	fs.StringVar(&c.database, "database", orDefault(getenv("NEO4J_DATABASE"), "neo4j"), "Neo4j database name (env NEO4J_DATABASE)")
 	fs.StringVar(&c.passwordFile, "password-file", "", "read the Neo4j password from this file (else env IMPORTER_NEO4J_PASSWORD or NEO4J_PASSWORD)")
+	fs.StringVar(&c.caFile, "ca-file", "", "trust the CA certificates (PEM) in this file for neo4j+s:// and bolt+s:// (else the system's)")
 }
 
 // config resolves the flags into a connection configuration, reading the
@@ -42,7 +44,11 @@ func (c *connFlags) config(getenv func(string) string) (graphwrite.Config, error
 		}
 		password = strings.TrimRight(string(b), "\r\n")
 	}
-	return graphwrite.Config{URI: c.uri, Username: c.username, Password: password, Database: c.database}, nil
+	cas, err := loadCAFile(c.caFile, c.uri)
+	if err != nil {
+		return graphwrite.Config{}, usageError{err}
+	}
+	return graphwrite.Config{URI: c.uri, Username: c.username, Password: password, Database: c.database, RootCAs: cas}, nil
 }
 
 func orDefault(v, def string) string {

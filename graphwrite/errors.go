@@ -12,6 +12,10 @@ var (
 	// ErrBadURI means the Bolt URI could not be used (malformed, unknown
 	// scheme); the message shows it with any password redacted.
 	ErrBadURI = errors.New("invalid neo4j URI")
+	// ErrTLS means the TLS handshake with Neo4j failed: a certificate
+	// not signed by a trusted authority, a name it is not for, or a
+	// server that does not speak TLS.
+	ErrTLS = errors.New("TLS handshake failed")
 	// ErrAuth means Neo4j refused the user name and password.
 	ErrAuth = errors.New("neo4j authentication failed")
 	// ErrNoDatabase means the database named in Config does not exist.

@@ -34,10 +34,11 @@ type Graph struct {
 
 // Connect opens a driver for cfg, checks that Neo4j answers, that the
 // credentials are accepted and that the database exists. Its errors wrap
-// ErrUnreachable, ErrAuth or ErrNoDatabase and never contain the password.
+// ErrBadURI, ErrUnreachable, ErrTLS, ErrAuth or ErrNoDatabase and never
+// contain the password.
 func Connect(ctx context.Context, cfg Config) (*Graph, error) {
 	address := RedactURIs(cfg.URI)
-	driver, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.Username, cfg.Password, ""), configure)
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.Username, cfg.Password, ""), configure, withTLS(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w: %s (the URI looks like neo4j://host:7687)", address, ErrBadURI, uriProblem(cfg.URI, err))
 	}
@@ -81,9 +82,14 @@ func (g *Graph) connectError(cfg Config, err error) error {
 		return fmt.Errorf("connect to %s: %w: %q (check --database; Community Edition has only \"neo4j\" and \"system\")", g.address, ErrNoDatabase, cfg.Database)
 	case errors.As(err, &dbErr) && dbErr.HasSecurityCode():
 		return fmt.Errorf("connect to %s as %q: %w: %s (set NEO4J_PASSWORD or use --password-file)", g.address, cfg.Username, ErrAuth, dbErr.Msg)
-	default:
-		return fmt.Errorf("connect to %s: %w: %v (is Neo4j running? for the local one: make neo4j-up)", g.address, ErrUnreachable, err)
 	}
+	if tlsErr, ok := g.tlsError(cfg, err); ok {
+		return tlsErr
+	}
+	if plaintextRefused(cfg, err) {
+		return fmt.Errorf("connect to %s: %w: %v (the server hung up on the Bolt handshake: if it requires TLS, use neo4j+s:// or neo4j+ssc://)", g.address, ErrUnreachable, err)
+	}
+	return fmt.Errorf("connect to %s: %w: %v (is Neo4j running? for the local one: make neo4j-up)", g.address, ErrUnreachable, err)
 }
 
 // Close closes the driver and its connections.

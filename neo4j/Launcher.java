@@ -8,6 +8,9 @@ import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.HttpConnector;
 import org.neo4j.configuration.connectors.HttpsConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.configuration.ssl.ClientAuth;
+import org.neo4j.configuration.ssl.SslPolicyConfig;
+import org.neo4j.configuration.ssl.SslPolicyScope;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -22,7 +25,10 @@ import org.neo4j.logging.log4j.Log4jLogProvider;
  * <p>Environment: NEO4J_HOME_DIR (default .neo4j; data goes to
  * NEO4J_HOME_DIR/data), NEO4J_PORT (default 7687), NEO4J_PASSWORD (default
  * importer-local), NEO4J_PAGECACHE_MB (default 4096), NEO4J_TX_MEMORY_MB
- * (default 3072).
+ * (default 3072), NEO4J_TLS_DIR (default unset: plaintext Bolt; set: Bolt
+ * over TLS with the key and certificate NEO4J_TLS_DIR/private.key and
+ * NEO4J_TLS_DIR/public.crt, PEM), NEO4J_TLS_LEVEL (REQUIRED, the default, or
+ * OPTIONAL: plaintext clients are accepted too).
  *
  * <p>Memory, sized for a 2-core 24 GiB machine shared with the importer, its
  * bbolt staging file and Go tests: heap 4 GiB (-Xmx4g, set by neo4j.sh); page
@@ -58,7 +64,7 @@ public final class Launcher {
         // The user log (startup, shutdown, errors) goes to stdout, which
         // neo4j.sh sends to .neo4j/neo4j.log; the debug log is .neo4j/logs/debug.log.
         SocketAddress bolt = new SocketAddress("127.0.0.1", port);
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home)
                 .setUserLogProvider(new Log4jLogProvider(System.out))
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pageCache)
@@ -70,13 +76,13 @@ public final class Launcher {
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, bolt)
                 .setConfig(BoltConnector.advertised_address, bolt)
-                .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
                 .setConfig(HttpConnector.enabled, false)
                 .setConfig(HttpsConnector.enabled, false)
                 // Bolt's Netty event loops otherwise idle ~5 s each at shutdown,
                 // after every connection and database has already stopped.
-                .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
-                .build();
+                .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0);
+        String tls = configureTls(builder);
+        DatabaseManagementService dbms = builder.build();
         // The pid file lets neo4j/neo4j.sh find this process however it was started.
         Path pidFile = home.resolve("neo4j.pid");
         String pid = Long.toString(ProcessHandle.current().pid());
@@ -95,9 +101,41 @@ public final class Launcher {
         }, "neo4j-shutdown"));
 
         setPassword(dbms.database("system"), password);
-        log("ready: bolt://127.0.0.1:" + port + " user neo4j, page cache "
+        log("ready: bolt://127.0.0.1:" + port + " (" + tls + ") user neo4j, page cache "
                 + pageCache / MIB + " MiB, transaction memory " + txMemory / MIB
                 + " MiB, max heap " + Runtime.getRuntime().maxMemory() / MIB + " MiB, home " + home);
+    }
+
+    /**
+     * Configures Bolt's encryption: none by default; with NEO4J_TLS_DIR, the
+     * Bolt SSL policy (dbms.ssl.policy.bolt.*) over that directory's
+     * private.key and public.crt, no client certificates, and TLS required
+     * (NEO4J_TLS_LEVEL=OPTIONAL also accepts plaintext). Returns a
+     * description for the log.
+     */
+    private static String configureTls(DatabaseManagementServiceBuilder builder) throws Exception {
+        String dir = env("NEO4J_TLS_DIR", "");
+        if (dir.isEmpty()) {
+            builder.setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED);
+            return "plaintext";
+        }
+        Path base = Path.of(dir).toAbsolutePath();
+        for (String f : new String[] {"private.key", "public.crt"}) {
+            if (!Files.isRegularFile(base.resolve(f))) {
+                throw new IllegalArgumentException("NEO4J_TLS_DIR=" + base + " has no " + f);
+            }
+        }
+        // The policy wants its trusted and revoked directories to exist,
+        // even when it asks clients for no certificate.
+        Files.createDirectories(base.resolve("trusted"));
+        Files.createDirectories(base.resolve("revoked"));
+        BoltConnector.EncryptionLevel level = BoltConnector.EncryptionLevel.valueOf(env("NEO4J_TLS_LEVEL", "REQUIRED"));
+        SslPolicyConfig policy = SslPolicyConfig.forScope(SslPolicyScope.BOLT);
+        builder.setConfig(policy.enabled, true)
+                .setConfig(policy.base_directory, base)
+                .setConfig(policy.client_auth, ClientAuth.NONE)
+                .setConfig(BoltConnector.encryption_level, level);
+        return "TLS " + level + ", certificate " + base.resolve("public.crt");
     }
 
     /**
