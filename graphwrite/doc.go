@@ -59,6 +59,12 @@
 //     wherever the watermark stands, and partitions do not depend on
 //     workers, so only the grouping of later batches changes.
 //
+// The tests show each case against a real Neo4j: faults_test.go through
+// a proxy that resets connections mid-batch and before or after
+// forwarding COMMIT (the last must be found committed: Stats.Skipped),
+// kill_test.go by SIGKILL of Neo4j itself, crash_test.go by SIGKILL of
+// the importer.
+//
 // Create mode therefore never creates an entity twice, and merge mode
 // would not even need the watermarks. Nothing is lost either: a partition
 // ends only when reading after its watermark finds no staged entity.

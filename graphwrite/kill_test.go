@@ -37,6 +37,9 @@ func skipOrFail(t *testing.T, format string, args ...any) {
 func localNeo4jPID(t *testing.T) int {
 	t.Helper()
 	root, err := filepath.Abs("..")
+	if err == nil {
+		root, err = filepath.EvalSymlinks(root) // as /proc/PID/cwd shows it
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,6 +162,7 @@ func TestNeo4jSIGKILLDuringLoad(t *testing.T) {
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(stderr.String(), ErrGaveUp.Error()) {
 		t.Fatalf("the load with Neo4j killed: %v, want exit status 1 and %q:\n%s", err, ErrGaveUp, stderr.String())
 	}
+	t.Logf("the load stopped: %s", lastLine(stderr.String()))
 	runControl(t, up)
 	t.Log(runImporter(t, bin, "resume", "--state", state))
 	if diff := cmp.Diff(want, dump(t, g), cmpopts.EquateEmpty()); diff != "" {
@@ -168,4 +172,9 @@ func TestNeo4jSIGKILLDuringLoad(t *testing.T) {
 	if diffs, err := Verify(context.Background(), g, db, VerifyOptions{Seed: 5}); err != nil || len(diffs) > 0 {
 		t.Fatalf("verify: %v %v", err, diffs)
 	}
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	return s[strings.LastIndex(s, "\n")+1:]
 }

@@ -2,4 +2,14 @@
 // `make neo4j-up` starts (neo4j/README.md). A test calls Driver to get a
 // driver and the database name: without a reachable Neo4j the test is
 // skipped, except under CI=true, where it fails.
+//
+// Proxy is a Bolt-aware TCP proxy on the loopback address for fault
+// injection: it follows the client's chunked Bolt messages and resets the
+// connection mid-batch, before or after forwarding a write transaction's
+// COMMIT, or holds a COMMIT back, as its Plan says, and counts what it did.
+//
+// Caveats: the proxy must be reached with a bolt:// URI (through neo4j://
+// the routing table sends the driver to Neo4j's own address). It tells
+// write transactions from read ones by BEGIN's "mode": "r", and does not
+// parse what the server sends beyond the handshake.
 package graphwritetest
