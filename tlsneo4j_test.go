@@ -135,9 +135,10 @@ func startTLSNeo4j(t *testing.T, home, tlsDir string) string {
 	}
 	env := []string{
 		"NEO4J_PORT=" + port, "NEO4J_HOME_DIR=" + home, "NEO4J_TLS_DIR=" + tlsDir,
-		"NEO4J_URI=neo4j+ssc://127.0.0.1:" + port, // what neo4j.sh's readiness ping uses
 		"NEO4J_PASSWORD=" + neo4jEnv("NEO4J_PASSWORD"),
 		"NEO4J_HEAP=1g", "NEO4J_PAGECACHE_MB=128", "NEO4J_TX_MEMORY_MB=256",
+		// A second JVM starting on a busy machine can take minutes.
+		"NEO4J_START_TIMEOUT=" + orDefault(os.Getenv("NEO4J_START_TIMEOUT"), "300"),
 	}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "NEO4J_") {

@@ -153,7 +153,13 @@ func TestNeo4jSIGKILLDuringLoad(t *testing.T) {
 		t.Fatalf("SIGKILL Neo4j (pid %d): %v", pid, err)
 	}
 	t.Logf("SIGKILLed Neo4j (pid %d) after the first committed batch", pid)
-	up := []string{"bash", filepath.Join("..", "neo4j", "neo4j.sh"), "up"}
+	// Recovery after SIGKILL on a busy machine can outlast neo4j.sh's
+	// default 180 s wait for Bolt.
+	timeout := os.Getenv("NEO4J_START_TIMEOUT")
+	if timeout == "" {
+		timeout = "600"
+	}
+	up := []string{"env", "NEO4J_START_TIMEOUT=" + timeout, "bash", filepath.Join("..", "neo4j", "neo4j.sh"), "up"}
 	t.Cleanup(func() { runControl(t, up) }) // idempotent: leave Neo4j running, even after a failure
 	waitGone(t, pid)
 

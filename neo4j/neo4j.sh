@@ -5,14 +5,18 @@
 #
 # Environment: NEO4J_PORT (7687), NEO4J_PASSWORD (importer-local),
 # NEO4J_HEAP (4g), NEO4J_HOME_DIR (.neo4j: data, logs, pid file),
-# NEO4J_START_TIMEOUT (180 seconds), GO (go).
+# NEO4J_START_TIMEOUT (180 seconds), NEO4J_TLS_DIR (unset: plaintext Bolt;
+# set: Bolt over TLS with DIR/private.key and DIR/public.crt), GO (go).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 PORT=${NEO4J_PORT:-7687}
 export NEO4J_PORT=$PORT
 export NEO4J_PASSWORD=${NEO4J_PASSWORD:-importer-local}
-export NEO4J_URI=${NEO4J_URI:-neo4j://127.0.0.1:$PORT}
+# With TLS the pings speak TLS too, accepting the local certificate (+ssc).
+SCHEME=neo4j
+[[ -n ${NEO4J_TLS_DIR:-} ]] && SCHEME=neo4j+ssc
+export NEO4J_URI=${NEO4J_URI:-$SCHEME://127.0.0.1:$PORT}
 HEAP=${NEO4J_HEAP:-4g}
 TIMEOUT=${NEO4J_START_TIMEOUT:-180}
 GO=${GO:-go}
@@ -54,7 +58,7 @@ ping_quiet() { "$PING" 2>/dev/null; }
 # database (an index named importer_test_database): the tests clear only a
 # database so marked, or the one IMPORTER_TEST_NEO4J names.
 mark() {
-	NEO4J_URI=neo4j://127.0.0.1:$PORT "$PING" mark || die "could not mark the local Neo4j as the test database"
+	NEO4J_URI=$SCHEME://127.0.0.1:$PORT "$PING" mark || die "could not mark the local Neo4j as the test database"
 }
 
 wrong_password() {
