@@ -1,8 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -35,29 +40,8 @@ func TestInterruptDoesNotWaitForTheBatchInFlight(t *testing.T) {
 	}
 	beginLoad(t, state) // the constraints, without which nothing blocks
 
-	var keys []string
-	withState(t, state, func(tx *bolt.Tx) error {
-		nodes, _, err := staging.ReadNodes(tx, "Learner", staging.Range{}, nil, 1<<20)
-		for _, n := range nodes {
-			keys = append(keys, n.Key)
-		}
-		return err
-	})
-	spec, _ := staging.NodeSpecOf("Learner")
-	sess := driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: database})
-	defer sess.Close(ctx)
-	blocker, err := sess.BeginTransaction(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	blocker := holdLearnerKeys(t, driver, database, state)
 	defer blocker.Rollback(ctx)
-	res, err := blocker.Run(ctx, "UNWIND $keys AS k CREATE (:Learner {`"+spec.Key+"`: k})", map[string]any{"keys": keys})
-	if err == nil {
-		_, err = res.Consume(ctx)
-	}
-	if err != nil || len(keys) == 0 {
-		t.Fatalf("hold %d Learner keys: %v", len(keys), err)
-	}
 
 	loadCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -87,6 +71,38 @@ func TestInterruptDoesNotWaitForTheBatchInFlight(t *testing.T) {
 	if code, stdout, stderr := runCmd(t, "", "verify", "--state", state); code != exitOK {
 		t.Fatalf("verify after the interrupt and resume: %d %s %s", code, stdout, stderr)
 	}
+}
+
+// holdLearnerKeys creates, in a transaction it leaves open, a Learner for
+// every staged learner key: until it ends, every Learner batch of a load
+// blocks in Neo4j on the unique index.
+func holdLearnerKeys(t *testing.T, driver neo4j.DriverWithContext, database, state string) neo4j.ExplicitTransaction {
+	t.Helper()
+	ctx := context.Background()
+	var keys []string
+	withState(t, state, func(tx *bolt.Tx) error {
+		nodes, _, err := staging.ReadNodes(tx, "Learner", staging.Range{}, nil, 1<<20)
+		for _, n := range nodes {
+			keys = append(keys, n.Key)
+		}
+		return err
+	})
+	spec, _ := staging.NodeSpecOf("Learner")
+	sess := driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: database})
+	t.Cleanup(func() { sess.Close(ctx) })
+	blocker, err := sess.BeginTransaction(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := blocker.Run(ctx, "UNWIND $keys AS k CREATE (:Learner {`"+spec.Key+"`: k})", map[string]any{"keys": keys})
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	if err != nil || len(keys) == 0 {
+		blocker.Rollback(ctx)
+		t.Fatalf("hold %d Learner keys: %v", len(keys), err)
+	}
+	return blocker
 }
 
 // beginLoad starts a create-mode load of state without writing a batch.
@@ -135,5 +151,86 @@ func waitForBlockedTransaction(t *testing.T, driver neo4j.DriverWithContext, dat
 			t.Fatalf("the load ended before a batch blocked: %s", got)
 		case <-time.After(20 * time.Millisecond):
 		}
+	}
+}
+
+// TestSecondSignalStopsTheProcessAtOnce runs the real binary into a
+// blocked batch (holdLearnerKeys), sends SIGINT, waits for the line that
+// says it is stopping, and sends SIGINT again: the process must exit at
+// once with 130 and say so, while the blocking transaction is still open
+// (without the second signal it would take the batch's grace period). A
+// resume then finishes a graph verify finds equal to the state file.
+func TestSecondSignalStopsTheProcessAtOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the importer")
+	}
+	driver, database := graphwritetest.Driver(t)
+	graphwritetest.Lock(t)
+	ctx := context.Background()
+	state := stagedState(t, 200)
+	if code, _, stderr := runCmd(t, "", "clear-database", "--yes"); code != exitOK {
+		t.Fatalf("clear-database: %d %s", code, stderr)
+	}
+	beginLoad(t, state)
+	blocker := holdLearnerKeys(t, driver, database, state)
+	defer blocker.Rollback(ctx)
+
+	bin := filepath.Join(t.TempDir(), "importer")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "resume", "--state", state, "--workers", "2", "--batch-size", "20")
+	cmd.Env = os.Environ()
+	for _, k := range []string{"NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD", "NEO4J_DATABASE"} {
+		if v := neo4jEnv(k); v != "" {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	exited := make(chan string, 1)
+	go func() {
+		var all []string
+		for l := range lines {
+			all = append(all, l)
+			if strings.Contains(l, "press Ctrl-C again") {
+				cmd.Process.Signal(os.Interrupt) // the second, once the first is handled
+			}
+		}
+		err := cmd.Wait()
+		exited <- fmt.Sprintf("%v: %s", err, strings.Join(all, " | "))
+	}()
+	waitForBlockedTransaction(t, driver, database, exited)
+	cmd.Process.Signal(os.Interrupt)
+	select {
+	case got := <-exited:
+		if !strings.HasPrefix(got, "exit status 130:") || !strings.Contains(got, "importer: stopped at once") {
+			t.Errorf("after two SIGINTs: %s; want exit status 130 and the stopped-at-once line", got)
+		}
+	case <-time.After(time.Minute):
+		cmd.Process.Kill()
+		t.Fatal("two SIGINTs did not stop the process")
+	}
+	if err := blocker.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCmd(t, "", "resume", "--state", state); code != exitOK {
+		t.Fatalf("resume: %d %s", code, stderr)
+	}
+	if code, stdout, stderr := runCmd(t, "", "verify", "--state", state); code != exitOK {
+		t.Fatalf("verify after two SIGINTs and a resume: %d %s %s", code, stdout, stderr)
 	}
 }
