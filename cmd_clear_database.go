@@ -20,9 +20,12 @@ func newClearDatabaseCommand(rc *rootConfig) *ffcli.Command {
 	yes := fs.Bool("yes", false, "delete without asking; needed when stdin is not a terminal; IMPORTER_YES is not read "+cmdlineOnlyMark)
 	var conn connFlags
 	conn.register(fs, rc.getenv)
+	var off offlineFlags
+	fs.BoolVar(&off.on, "offline", false, "stop the local Neo4j, delete the database's store files, start it (seconds; indexes and constraints go too)")
+	off.registerHome(fs, rc.getenv)
 	return &ffcli.Command{
 		Name:       "clear-database",
-		ShortUsage: "importer clear-database [--yes] [connection flags]",
+		ShortUsage: "importer clear-database [--yes] [--offline [--neo4j-home DIR]] [connection flags]",
 		ShortHelp:  "delete every node and relationship of the Neo4j database",
 		LongHelp: `Deletes every node and relationship of the database (the importer's load
 watermarks too), in batches of 10,000 that work on tens of millions of rows.
@@ -30,8 +33,15 @@ Constraints and indexes stay. On a terminal it asks you to type the
 database name; otherwise --yes is required, on the command line: a
 confirmation is never taken from the environment (IMPORTER_YES).
 
+With --offline, for a Neo4j whose files are on this machine (the repo's
+local one by default, see --neo4j-home): stops it, deletes the database's
+store and transaction logs, and starts it again with an empty database:
+seconds whatever the size, but its indexes and constraints go too (the
+next load creates them again).
+
 Examples:
   importer clear-database
+  importer clear-database --offline --yes
   importer clear-database --yes --database neo4j`,
 		FlagSet: fs,
 		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
@@ -39,6 +49,11 @@ Examples:
 			cfg, err := conn.config(rc.getenv)
 			if err != nil {
 				return err
+			}
+			if off.on {
+				if _, err := off.findHome("clear-database", rc.getenv); err != nil {
+					return err
+				}
 			}
 			if !*yes {
 				if !isTerminal(rc.stdin) {
@@ -49,6 +64,9 @@ Examples:
 				if err != nil || !ok {
 					return usageError{fmt.Errorf("clear-database: not confirmed; nothing deleted")}
 				}
+			}
+			if off.on {
+				return clearOffline(ctx, rc, &off, cfg)
 			}
 			g, err := graphwrite.Connect(ctx, cfg)
 			if err != nil {

@@ -66,6 +66,11 @@ type exportFlags struct {
 
 func (f *exportFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.state, "state", "import.db", "state file to export")
+	f.registerOutput(fs)
+}
+
+// registerOutput registers the flags that shape the files.
+func (f *exportFlags) registerOutput(fs *flag.FlagSet) {
 	fs.StringVar(&f.out, "out", "", "output directory (default: the state file's name + .export)")
 	fs.BoolVar(&f.gzip, "gzip", false, "gzip the CSV files")
 	fs.StringVar(&f.delim, "array-delimiter", "U+001F", "character between list elements: one character or U+XXXX")
@@ -103,7 +108,7 @@ func checkDelimiter(r rune) (rune, error) {
 // run exports the state file; command names the command in messages and
 // snapshots.
 func (f *exportFlags) run(ctx context.Context, rc *rootConfig, command string) (export.Result, error) {
-	delim, err := parseDelimiter(f.delim)
+	opt, err := f.options()
 	if err != nil {
 		return export.Result{}, usageError{fmt.Errorf("%s: %w", command, err)}
 	}
@@ -112,9 +117,16 @@ func (f *exportFlags) run(ctx context.Context, rc *rootConfig, command string) (
 		return export.Result{}, usageError{fmt.Errorf("%s: %w", command, err)}
 	}
 	defer db.Close()
-	return runExport(ctx, rc, db, command, export.Options{
-		Dir: f.dir(), Gzip: f.gzip, ArrayDelimiter: delim, Workers: f.workers, StatePath: f.state,
-	})
+	return runExport(ctx, rc, db, command, opt)
+}
+
+// options checks the flags and returns the export's options.
+func (f *exportFlags) options() (export.Options, error) {
+	delim, err := parseDelimiter(f.delim)
+	if err != nil {
+		return export.Options{}, err
+	}
+	return export.Options{Dir: f.dir(), Gzip: f.gzip, ArrayDelimiter: delim, Workers: f.workers, StatePath: f.state}, nil
 }
 
 // runExport runs an export with progress on stderr and prints its summary

@@ -21,6 +21,7 @@ func newLoadCommand(rc *rootConfig) *ffcli.Command {
 	fs := flag.NewFlagSet("importer load", flag.ContinueOnError)
 	var f loadFlags
 	f.register(fs, rc.getenv)
+	f.registerOffline(fs, rc.getenv)
 	return &ffcli.Command{
 		Name:       "load",
 		ShortUsage: "importer load [--state FILE] [--mode auto|create|merge] [--workers N] [--batch-size N] [connection flags]",
@@ -48,6 +49,9 @@ Examples:
 		FlagSet: fs,
 		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
 		Exec: func(ctx context.Context, args []string) error {
+			if f.offline.on {
+				return f.runOffline(ctx, rc)
+			}
 			return f.run(ctx, rc, false)
 		},
 	}
@@ -63,6 +67,7 @@ type loadFlags struct {
 	retryFor  time.Duration
 	restart   bool
 	conn      connFlags
+	offline   offlineFlags
 }
 
 func (f *loadFlags) register(fs *flag.FlagSet, getenv func(string) string) {
@@ -73,6 +78,11 @@ func (f *loadFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.DurationVar(&f.retryFor, "retry-for", graphwrite.DefaultRetryFor, "how long to retry a batch through transient errors before giving up")
 	fs.BoolVar(&f.restart, "restart", false, "forget a load in progress and start a new one (load only)")
 	f.conn.register(fs, getenv)
+}
+
+// registerOffline registers the flags of load --offline (load only).
+func (f *loadFlags) registerOffline(fs *flag.FlagSet, getenv func(string) string) {
+	f.offline.register(fs, getenv)
 }
 
 // run loads the state file: a new load, or with resume set the load in

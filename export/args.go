@@ -15,14 +15,12 @@ import (
 const ArgsFileName = "import.args"
 
 // ImportArgs returns the import tool's arguments for the exported units,
-// one per line of the args file: the CSV dialect, --bad-tolerance=0 (the
-// staged graph has no bad entries: any is an error), the multiline files
+// one per line of the args file: the CSV dialect, the multiline files
 // (only those that have a line break in a value), then one --nodes or
 // --relationships per group, header file first.
 func ImportArgs(plan checkpoint.ExportPlan, units []checkpoint.ExportUnit) []string {
 	args := []string{
 		"--array-delimiter=" + plan.ArrayDelimiter,
-		"--bad-tolerance=0",
 		"--id-type=string",
 	}
 	var multi []string
@@ -77,10 +75,11 @@ func quoteArg(a string) string {
 
 // Command is the shell command that bulk-imports the export in dir into
 // database on a server with Neo4j installed (NEO4J_HOME/bin on PATH, Neo4j
-// stopped, the database absent or empty).
+// stopped, the database absent or empty). --bad-tolerance=0: the staged
+// graph has no bad entries, so any is an error.
 func Command(dir, database string) string {
 	return "cd " + shellQuote(dir) + " && neo4j-admin database import full " + shellQuote(database) +
-		" --report-file=import.report @" + ArgsFileName
+		" --bad-tolerance=0 --report-file=import.report @" + ArgsFileName
 }
 
 func shellQuote(s string) string {
