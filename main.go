@@ -210,9 +210,12 @@ func exitCode(err error, stderr io.Writer) int {
 func classify(err error) (int, string) {
 	var usage usageError
 	var mismatch mismatchError
+	var damaged *checkpoint.DamagedError
 	switch {
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted, commandName(err) + "interrupted at a clean checkpoint; run `importer resume` to continue"
+	case errors.As(err, &damaged):
+		return exitDamaged, commandName(err) + damaged.Error()
 	case errors.Is(err, checkpoint.ErrDamaged):
 		return exitDamaged, err.Error()
 	case errors.As(err, &mismatch):

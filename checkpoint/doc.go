@@ -20,6 +20,23 @@
 //   - The bbolt *DB returned by Create and Open must be closed by the caller;
 //     bbolt keys and values are only valid inside their transaction, so every
 //     reader in this package copies what it returns.
+//   - Damage is detected, not repaired (damage.go, pages.go): every stored
+//     value carries a CRC-32C (Seal/Unseal), so a flipped byte in a value is
+//     refused, never decoded into another value; Open compares the file's
+//     size with the pages its bbolt meta page claims (a truncated file would
+//     fault on the first page past its end) and, when opening for writing,
+//     walks the page tree with plain reads, because bbolt's freelist rebuild
+//     panics unrecoverably in a goroutine of its own on a page reached twice
+//     or out of order. Reads run under Guard (debug.SetPanicOnFault and
+//     recover), so what is left — a fault or panic inside bbolt — becomes a
+//     *DamagedError too. All of these match ErrDamaged (exit status 4).
+//     Not detected: a flipped byte in a key that keeps the keys in order
+//     (node and relationship keys are repeated in their checksummed values,
+//     reject lines too, so no staged value changes), and a damaged meta page:
+//     bbolt then reads the previous transaction, an earlier checkpoint, as
+//     after a torn write.
+//   - The write-open's page walk reads every page once (bbolt's own
+//     freelist rebuild on the first write does the same).
 //   - The progress snapshot is advisory: it may lag the state file by one
 //     checkpoint, and a process killed with SIGKILL leaves its last snapshot
 //     behind (status then finds the lock free and reads the file itself).

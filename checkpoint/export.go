@@ -1,7 +1,6 @@
 package checkpoint
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -64,7 +63,7 @@ func WriteExportUnit(tx *bolt.Tx, u ExportUnit) error {
 	if err != nil {
 		return fmt.Errorf("write export unit: %w", err)
 	}
-	raw, err := json.Marshal(u)
+	raw, err := sealJSON(u)
 	if err != nil {
 		return fmt.Errorf("write export unit: %w", err)
 	}
@@ -78,13 +77,15 @@ func ReadExportUnits(tx *bolt.Tx) (map[string]ExportUnit, error) {
 	if b == nil {
 		return units, nil
 	}
-	err := b.ForEach(func(k, v []byte) error {
-		var u ExportUnit
-		if err := json.Unmarshal(v, &u); err != nil {
-			return fmt.Errorf("read export unit %s: %w", k, err)
-		}
-		units[string(k)] = u
-		return nil
+	err := Guard(tx.DB().Path(), func() error {
+		return b.ForEach(func(k, v []byte) error {
+			var u ExportUnit
+			if err := unsealJSON(v, &u); err != nil {
+				return fmt.Errorf("read export unit %s: %w", k, err)
+			}
+			units[string(k)] = u
+			return nil
+		})
 	})
 	return units, err
 }

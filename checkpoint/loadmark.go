@@ -1,7 +1,6 @@
 package checkpoint
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -38,7 +37,7 @@ func WriteLoadMark(tx *bolt.Tx, m LoadMark) error {
 	if err != nil {
 		return fmt.Errorf("write load mark: %w", err)
 	}
-	raw, err := json.Marshal(m)
+	raw, err := sealJSON(m)
 	if err != nil {
 		return fmt.Errorf("write load mark: %w", err)
 	}
@@ -52,13 +51,15 @@ func ReadLoadMarks(tx *bolt.Tx) ([]LoadMark, error) {
 		return nil, nil
 	}
 	var marks []LoadMark
-	err := b.ForEach(func(k, v []byte) error {
-		var m LoadMark
-		if err := json.Unmarshal(v, &m); err != nil {
-			return fmt.Errorf("read load mark %s: %w", k, err)
-		}
-		marks = append(marks, m)
-		return nil
+	err := Guard(tx.DB().Path(), func() error {
+		return b.ForEach(func(k, v []byte) error {
+			var m LoadMark
+			if err := unsealJSON(v, &m); err != nil {
+				return fmt.Errorf("read load mark %s: %w", k, err)
+			}
+			marks = append(marks, m)
+			return nil
+		})
 	})
 	return marks, err
 }

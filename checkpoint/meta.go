@@ -9,13 +9,15 @@ import (
 )
 
 // Keys of the meta bucket. Records are small and written once per
-// checkpoint, so they are JSON: readable with `bbolt get` when debugging.
+// checkpoint, so they are JSON (readable with `bbolt get` when debugging),
+// sealed with a checksum like every stored value.
 var (
 	keyVersion = []byte("version")
 	keyInput   = []byte("input")
 	keyStage   = []byte("stage")
 	keyCounts  = []byte("counts")
 	keyLoad    = []byte("load")
+	keyEntries = []byte("entries")
 )
 
 // Phase is where an import stands.
@@ -86,6 +88,12 @@ func ReadCounts(tx *bolt.Tx) (Counts, error) {
 // WriteCounts stores the staging counters.
 func WriteCounts(tx *bolt.Tx, c Counts) error { return putJSON(tx, keyCounts, c) }
 
+// WriteEntries stores how many key/value pairs each top-level bucket
+// holds, for Open to check when it walks the file's pages (pages.go).
+func WriteEntries(tx *bolt.Tx, entries map[string]int64) error {
+	return putJSON(tx, keyEntries, entries)
+}
+
 // ReadLoadPlan returns the load plan; ok is false before a load started.
 func ReadLoadPlan(tx *bolt.Tx) (p LoadPlan, ok bool, err error) {
 	ok, err = getJSON(tx, keyLoad, &p)
@@ -95,7 +103,15 @@ func ReadLoadPlan(tx *bolt.Tx) (p LoadPlan, ok bool, err error) {
 // WriteLoadPlan stores the load plan.
 func WriteLoadPlan(tx *bolt.Tx, p LoadPlan) error { return putJSON(tx, keyLoad, p) }
 
-func getJSON(tx *bolt.Tx, key []byte, v any) (bool, error) {
+func getJSON(tx *bolt.Tx, key []byte, v any) (ok bool, err error) {
+	err = Guard(tx.DB().Path(), func() error {
+		ok, err = getJSONTx(tx, key, v)
+		return err
+	})
+	return ok, err
+}
+
+func getJSONTx(tx *bolt.Tx, key []byte, v any) (bool, error) {
 	b := tx.Bucket(metaBucket)
 	if b == nil {
 		return false, fmt.Errorf("read %s: %w: no meta bucket", key, ErrVersion)
@@ -104,14 +120,33 @@ func getJSON(tx *bolt.Tx, key []byte, v any) (bool, error) {
 	if raw == nil {
 		return false, nil
 	}
-	if err := json.Unmarshal(raw, v); err != nil {
+	if err := unsealJSON(raw, v); err != nil {
 		return false, fmt.Errorf("read %s: %w", key, err)
 	}
 	return true, nil
 }
 
-func putJSON(tx *bolt.Tx, key []byte, v any) error {
+// sealJSON encodes v as JSON, sealed.
+func sealJSON(v any) ([]byte, error) {
 	raw, err := json.Marshal(v)
+	return Seal(raw), err
+}
+
+// unsealJSON checks a sealed JSON record and decodes it into v; the error
+// wraps ErrDamaged: the importer wrote these bytes.
+func unsealJSON(raw []byte, v any) error {
+	body, err := Unseal(raw)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return damage(fmt.Sprintf("undecodable record: %v", err))
+	}
+	return nil
+}
+
+func putJSON(tx *bolt.Tx, key []byte, v any) error {
+	raw, err := sealJSON(v)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", key, err)
 	}

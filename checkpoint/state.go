@@ -13,6 +13,9 @@ import (
 
 // FormatVersion is the version of the state file layout written by this
 // release. Bump it whenever a bucket, key or value encoding changes.
+//
+// Version 2: the learner records of package staging, and a CRC-32C
+// checksum at the end of every stored value (Seal).
 const FormatVersion = 2
 
 var (
@@ -93,7 +96,7 @@ func initFile(path string, init []func(*bolt.Tx) error) error {
 		if err != nil {
 			return err
 		}
-		if err := b.Put(keyVersion, encodeUint64(FormatVersion)); err != nil {
+		if err := b.Put(keyVersion, Seal(encodeUint64(FormatVersion))); err != nil {
 			return err
 		}
 		for _, fn := range init {
@@ -133,7 +136,7 @@ func OpenReadOnly(path string) (*bolt.DB, error) {
 	return open(path, true)
 }
 
-func open(path string, readOnly bool) (*bolt.DB, error) {
+func open(path string, readOnly bool) (db *bolt.DB, err error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -144,18 +147,30 @@ func open(path string, readOnly bool) (*bolt.DB, error) {
 	if info.Size() == 0 { // bbolt would initialise an empty file
 		return nil, fmt.Errorf("open %s: %w: the file is empty", path, ErrVersion)
 	}
-	db, err := openBolt(path, readOnly)
-	if errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrVersionMismatch) || errors.Is(err, berrors.ErrChecksum) {
-		return nil, fmt.Errorf("open %s: %w: not an importer state file (%v)", path, ErrVersion, err)
-	}
-	if err != nil {
+	if err := checkFile(path, info.Size(), !readOnly); err != nil {
 		return nil, err
 	}
-	if err := checkVersion(db); err != nil {
+	err = Guard(path, func() error {
+		db, err = openBolt(path, readOnly)
+		if errors.Is(err, berrors.ErrChecksum) {
+			return &DamagedError{Path: path, Detail: err.Error()}
+		}
+		if errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrVersionMismatch) {
+			return fmt.Errorf("open %s: %w: not an importer state file (%v)", path, ErrVersion, err)
+		}
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(db); err != nil {
+			return fmt.Errorf("open %s: %w", path, err)
+		}
+		return nil
+	})
+	if err != nil && db != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		db = nil
 	}
-	return db, nil
+	return db, err
 }
 
 func openBolt(path string, readOnly bool) (*bolt.DB, error) {
@@ -192,8 +207,15 @@ func checkVersion(db *bolt.DB) error {
 			return fmt.Errorf("%w: not an importer state file", ErrVersion)
 		}
 		v := b.Get(keyVersion)
-		if len(v) != 8 || decodeUint64(v) != FormatVersion {
-			return fmt.Errorf("%w: file has %d, this importer reads %d", ErrVersion, decodeUint64(v), FormatVersion)
+		if len(v) == 8 { // written without a checksum, by an earlier build
+			return fmt.Errorf("%w: file has %d without checksums, this importer reads %d with them", ErrVersion, decodeUint64(v), FormatVersion)
+		}
+		body, err := Unseal(v)
+		if err != nil || len(body) != 8 {
+			return fmt.Errorf("read version: %w", damage("the version record fails its checksum"))
+		}
+		if decodeUint64(body) != FormatVersion {
+			return fmt.Errorf("%w: file has %d, this importer reads %d", ErrVersion, decodeUint64(body), FormatVersion)
 		}
 		return nil
 	})

@@ -152,14 +152,27 @@ func TestOpenVersion(t *testing.T) {
 	}
 	for name, path := range map[string]string{
 		"another program's bbolt file": other,
-		"version 2":                    setVersion(encodeUint64(FormatVersion + 1)),
-		"version 0":                    setVersion(encodeUint64(0)),
-		"a 3-byte version":             setVersion([]byte{0, 0, 1}),
+		"version 1 (not sealed)":       setVersion(encodeUint64(1)),
+		"the next version":             setVersion(Seal(encodeUint64(FormatVersion + 1))),
+		"version 0":                    setVersion(Seal(encodeUint64(0))),
 	} {
 		for _, readOnly := range []bool{false, true} {
 			open := map[bool]func(string) (*bolt.DB, error){false: Open, true: OpenReadOnly}[readOnly]
 			if _, err := open(path); !errors.Is(err, ErrVersion) {
 				t.Errorf("%s (read-only %v): %v, want ErrVersion", name, readOnly, err)
+			}
+		}
+	}
+
+	// A version record that fails its checksum: damaged.
+	for name, path := range map[string]string{
+		"a 3-byte version":  setVersion([]byte{0, 0, 1}),
+		"a flipped version": setVersion(append(encodeUint64(FormatVersion), 1, 2, 3, 4)),
+	} {
+		for _, readOnly := range []bool{false, true} {
+			open := map[bool]func(string) (*bolt.DB, error){false: Open, true: OpenReadOnly}[readOnly]
+			if _, err := open(path); !errors.Is(err, ErrDamaged) {
+				t.Errorf("%s (read-only %v): %v, want ErrDamaged", name, readOnly, err)
 			}
 		}
 	}

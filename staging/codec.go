@@ -2,19 +2,25 @@ package staging
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"math"
+
+	"github.com/learnergraph/importer/checkpoint"
 )
 
 // Value encoding of staged records. Every value starts with a record
 // version byte so a later release can tell old records from new ones; the
-// state file as a whole is versioned by checkpoint.FormatVersion.
+// state file as a whole is versioned by checkpoint.FormatVersion. Every
+// value ends with its checksum (checkpoint.Seal: CRC-32C, 4 bytes), which
+// newDecoder checks, so a damaged record is refused, never decoded into
+// other values.
 //
 //	node:   version, props
 //	rel:    version, start key, end key, props
-//	reject: version, sandId, reason, raw record
+//	reject: version, line (the bucket key, again), sandId, reason, raw record
 //	props:  count, then per property: name, tag, payload
+//
+// and each ends with its 4-byte checksum.
 //
 // Strings are a uvarint length and the bytes; integers are varints; floats
 // are 8 big-endian bytes of their IEEE 754 bits; dates are varint days.
@@ -34,8 +40,14 @@ const (
 	tagBools
 )
 
-// ErrCorrupt is returned when a staged record cannot be decoded.
-var ErrCorrupt = errors.New("corrupt staged record")
+// ErrCorrupt is returned when a staged record fails its checksum or cannot
+// be decoded. errors.Is(err, checkpoint.ErrDamaged) holds for it too.
+var ErrCorrupt error = corrupt{}
+
+type corrupt struct{}
+
+func (corrupt) Error() string        { return "corrupt staged record" }
+func (corrupt) Is(target error) bool { return target == checkpoint.ErrDamaged }
 
 func appendString(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
@@ -99,13 +111,13 @@ func appendValue(b []byte, v any) []byte {
 }
 
 func encodeNode(p Props) []byte {
-	return appendProps([]byte{recordVersion}, p)
+	return checkpoint.Seal(appendProps([]byte{recordVersion}, p))
 }
 
 func encodeRel(start, end string, p Props) []byte {
 	b := appendString([]byte{recordVersion}, start)
 	b = appendString(b, end)
-	return appendProps(b, p)
+	return checkpoint.Seal(appendProps(b, p))
 }
 
 // decoder reads an encoded record; the first error sticks.
@@ -114,10 +126,15 @@ type decoder struct {
 	err error
 }
 
+// newDecoder checks the record's checksum and version.
 func newDecoder(b []byte) *decoder {
-	d := &decoder{b: b}
+	body, err := checkpoint.Unseal(b)
+	if err != nil {
+		return &decoder{err: fmt.Errorf("%w: %w", ErrCorrupt, err)}
+	}
+	d := &decoder{b: body}
 	if d.byte() != recordVersion && d.err == nil {
-		d.err = fmt.Errorf("%w: record version %d", ErrCorrupt, b[0])
+		d.err = fmt.Errorf("%w: record version %d", ErrCorrupt, body[0])
 	}
 	return d
 }
@@ -288,17 +305,26 @@ func decodeProps(name string, v []byte) (Props, error) {
 	return decodeNode(v)
 }
 
+// encodeReject encodes a rejected row; its line, the bucket key, is in the
+// record too, so a damaged key is caught like a damaged value.
 func encodeReject(r Reject) []byte {
-	b := appendString([]byte{recordVersion}, r.SandID)
+	b := binary.AppendVarint([]byte{recordVersion}, r.Line)
+	b = appendString(b, r.SandID)
 	b = appendString(b, r.Reason)
-	return appendString(b, r.Record)
+	return checkpoint.Seal(appendString(b, r.Record))
 }
 
 func decodeReject(line uint64, v []byte) (Reject, error) {
 	d := newDecoder(v)
-	r := Reject{Line: int64(line)}
+	r := Reject{Line: d.varint()}
 	r.SandID = d.string()
 	r.Reason = d.string()
 	r.Record = d.string()
-	return r, d.done()
+	if err := d.done(); err != nil {
+		return r, err
+	}
+	if uint64(r.Line) != line {
+		return r, fmt.Errorf("%w: the reject keyed by line %d is the one of line %d", ErrCorrupt, line, r.Line)
+	}
+	return r, nil
 }

@@ -6,7 +6,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/learnergraph/importer/checkpoint"
 )
 
 var codecOpts = []cmp.Option{cmpopts.EquateEmpty(), cmpopts.EquateNaNs()}
@@ -65,23 +67,77 @@ func TestCodecCorrupt(t *testing.T) {
 		}
 	}
 	node := encodeNode(props("a", "b"))
+	body := node[:len(node)-4] // without its checksum
+	sealed := checkpoint.Seal
 	bad := map[string][]byte{
-		"empty":          {},
-		"version 2":      append([]byte{2}, node[1:]...),
-		"trailing bytes": append(append([]byte(nil), node...), 0),
-		"unknown tag":    {recordVersion, 1, 1, 'a', 99},
-		"huge count":     {recordVersion, 0xff, 0xff, 0xff, 0xff, 0x0f},
-		"huge list":      {recordVersion, 1, 1, 'a', tagStrings, 0xff, 0xff, 0x7f},
-		"short float":    {recordVersion, 1, 1, 'a', tagFloat, 1, 2, 3},
-		"bad varint":     {recordVersion, 1, 1, 'a', tagInt, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01},
+		"empty":            {},
+		"no checksum":      body,
+		"version 2":        sealed(append([]byte{2}, body[1:]...)),
+		"trailing bytes":   sealed(append(append([]byte(nil), body...), 0)),
+		"unknown tag":      sealed([]byte{recordVersion, 1, 1, 'a', 99}),
+		"huge count":       sealed([]byte{recordVersion, 0xff, 0xff, 0xff, 0xff, 0x0f}),
+		"huge list":        sealed([]byte{recordVersion, 1, 1, 'a', tagStrings, 0xff, 0xff, 0x7f}),
+		"short float":      sealed([]byte{recordVersion, 1, 1, 'a', tagFloat, 1, 2, 3}),
+		"bad varint":       sealed([]byte{recordVersion, 1, 1, 'a', tagInt, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}),
+		"checksum changed": append(append([]byte(nil), body...), 0, 0, 0, 0),
 	}
 	for name, b := range bad {
-		if _, err := decodeNode(b); !errors.Is(err, ErrCorrupt) {
-			t.Errorf("%s: decodeNode(%x) = %v, want ErrCorrupt", name, b, err)
+		if _, err := decodeNode(b); !errors.Is(err, ErrCorrupt) || !errors.Is(err, checkpoint.ErrDamaged) {
+			t.Errorf("%s: decodeNode(%x) = %v, want ErrCorrupt and checkpoint.ErrDamaged", name, b, err)
 		}
 	}
-	if _, err := decodeReject(1, []byte{recordVersion, 5, 'a'}); !errors.Is(err, ErrCorrupt) {
+	if _, err := decodeReject(1, sealed([]byte{recordVersion, 2, 5, 'a'})); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("truncated reject: %v, want ErrCorrupt", err)
+	}
+	if _, err := decodeReject(2, encodeReject(Reject{Line: 3})); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("a reject under another line's key: %v, want ErrCorrupt", err)
+	}
+}
+
+// learnerBytes is an encoded learner record with a node and a
+// relationship, encoded after other bytes (as batches share a buffer).
+func learnerBytes(t *testing.T) []byte {
+	t.Helper()
+	row := Row{
+		SandID: "L1",
+		Nodes:  []Node{{Learner, "L1", props("sandId", "L1", "fullName", "Ada")}},
+		Rels:   []Rel{{HasSkill, "L1", "go", props("level", int64(3))}},
+	}
+	var b batch
+	rec := newLearnerRecord("")
+	b.add(row, &rec, []byte("other bytes"))
+	if len(b.rows) != 1 {
+		t.Fatalf("%d learner rows, want 1", len(b.rows))
+	}
+	return b.rows[0].value
+}
+
+// TestCodecFlips: every flipped bit of every kind of record is caught by
+// its checksum: never a decoded record with other values.
+func TestCodecFlips(t *testing.T) {
+	records := map[string][]byte{
+		"node":    encodeNode(allTypes(t)),
+		"rel":     encodeRel("start", "end", allTypes(t)),
+		"reject":  encodeReject(Reject{Line: 12, SandID: "L1", Reason: "why", Record: "L1,x"}),
+		"learner": learnerBytes(t),
+	}
+	decode := map[string]func([]byte) error{
+		"node":    func(b []byte) error { _, err := decodeNode(b); return err },
+		"rel":     func(b []byte) error { _, _, _, err := decodeRel(b); return err },
+		"reject":  func(b []byte) error { _, err := decodeReject(12, b); return err },
+		"learner": func(b []byte) error { _, err := decodeLearner(b); return err },
+	}
+	for name, rec := range records {
+		if err := decode[name](rec); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for i := range len(rec) * 8 {
+			b := append([]byte(nil), rec...)
+			b[i/8] ^= 1 << (i % 8)
+			if err := decode[name](b); !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("%s with bit %d flipped: %v, want ErrCorrupt", name, i, err)
+			}
+		}
 	}
 }
 

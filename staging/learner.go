@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sort"
+
+	"github.com/learnergraph/importer/checkpoint"
 )
 
 // The learner record: everything staged per learner — the Learner node, its
@@ -176,6 +178,7 @@ func mergeRels(earlier, later []learnerRel) ([]learnerRel, int64) {
 
 // encode appends the encoded record to b.
 func (r *learnerRecord) encode(b []byte) []byte {
+	first := len(b)
 	b = appendString(append(b, recordVersion), r.sandID)
 	for i, s := range r.sections {
 		if !s.present {
@@ -199,7 +202,7 @@ func (r *learnerRecord) encode(b []byte) []byte {
 		copy(b[start+k:], b[start:len(b)-k])
 		copy(b[start:], n[:k])
 	}
-	return b
+	return checkpoint.SealFrom(b, first)
 }
 
 // reset empties r for reuse, keeping its slices' capacity.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/learnergraph/importer/checkpoint"
 )
 
 // The read API of the staged graph. Per-learner labels and types are read
@@ -17,7 +19,18 @@ import (
 // keys come after the key after (nil: from the start of r). It returns the
 // key of the last node read, the resume point for the next call; no nodes
 // means the range is drained.
-func ReadNodes(tx *bolt.Tx, label string, r Range, after []byte, limit int) ([]Node, []byte, error) {
+//
+// Damage met on the way is a *checkpoint.DamagedError, never a crash or a
+// changed value.
+func ReadNodes(tx *bolt.Tx, label string, r Range, after []byte, limit int) (nodes []Node, last []byte, err error) {
+	err = checkpoint.Guard(tx.DB().Path(), func() error {
+		nodes, last, err = readNodes(tx, label, r, after, limit)
+		return err
+	})
+	return nodes, last, err
+}
+
+func readNodes(tx *bolt.Tx, label string, r Range, after []byte, limit int) ([]Node, []byte, error) {
 	spec, ok := NodeSpecOf(label)
 	if !ok {
 		return nil, nil, fmt.Errorf("read nodes: unknown label %q", label)
@@ -45,7 +58,15 @@ func ReadNodes(tx *bolt.Tx, label string, r Range, after []byte, limit int) ([]N
 }
 
 // ReadRels is ReadNodes for relationships of type typ.
-func ReadRels(tx *bolt.Tx, typ string, r Range, after []byte, limit int) ([]Rel, []byte, error) {
+func ReadRels(tx *bolt.Tx, typ string, r Range, after []byte, limit int) (rels []Rel, last []byte, err error) {
+	err = checkpoint.Guard(tx.DB().Path(), func() error {
+		rels, last, err = readRels(tx, typ, r, after, limit)
+		return err
+	})
+	return rels, last, err
+}
+
+func readRels(tx *bolt.Tx, typ string, r Range, after []byte, limit int) ([]Rel, []byte, error) {
 	spec, ok := RelSpecOf(typ)
 	if !ok {
 		return nil, nil, fmt.Errorf("read relationships: unknown type %q", typ)
@@ -164,10 +185,15 @@ func scanLearners(tx *bolt.Tx, r Range, after []byte, limit int, fn func(k, v []
 	default:
 		k, v = c.First()
 	}
+	var prev []byte
 	for ; k != nil; k, v = c.Next() {
 		if r.To != nil && bytes.Compare(k, r.To) >= 0 {
 			return nil
 		}
+		if prev != nil && bytes.Compare(k, prev) <= 0 { // a damaged page
+			return fmt.Errorf("%w: bucket %s: key %x after %x", ErrCorrupt, learnersBucket, k, prev)
+		}
+		prev = k
 		full, err := fn(k, v)
 		if err != nil || full {
 			return err
@@ -200,6 +226,9 @@ func scan(tx *bolt.Tx, bucket []byte, r Range, after []byte, limit int, fn func(
 	for n := 0; k != nil && n < limit; k, v = c.Next() {
 		if r.To != nil && string(k) >= string(r.To) {
 			break
+		}
+		if last != nil && bytes.Compare(k, last) <= 0 { // a damaged page
+			return nil, fmt.Errorf("%w: bucket %s: key %x after %x", ErrCorrupt, bucket, k, last)
 		}
 		if err := fn(k, v); err != nil {
 			return nil, err

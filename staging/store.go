@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/learnergraph/importer/checkpoint"
 )
 
 // Bucket layout of the staged graph inside the state file.
@@ -44,6 +46,24 @@ func sharedRelKey(spec RelSpec, start, end string, p Props) []byte {
 		}
 	}
 	return k
+}
+
+// entries is how many key/value pairs each bucket of the staged graph
+// holds, by the counters: one learner record per learner, one entry per
+// shared entity and per reject. Open checks it (checkpoint.WriteEntries).
+func entries(c checkpoint.Counts, learners uint64) map[string]int64 {
+	m := map[string]int64{string(learnersBucket): int64(learners), string(rejectsBucket): c.Rows.Rejected}
+	for _, s := range Nodes() {
+		if !s.PerLearner {
+			m[string(nodeBucket(s.Label))] = c.Nodes[s.Label]
+		}
+	}
+	for _, s := range Rels() {
+		if !s.PerLearner() {
+			m[string(relBucket(s.Type))] = c.Relationships[s.Type]
+		}
+	}
+	return m
 }
 
 // createBuckets makes every bucket of the staged graph.

@@ -29,7 +29,16 @@ func newWriter(db *bolt.DB, hash func(string) uint64) (*writer, error) {
 	if hash != nil {
 		w.index = newLearnerIndexHash(hash)
 	}
-	err := db.View(func(tx *bolt.Tx) error {
+	err := checkpoint.Guard(db.Path(), func() error { return w.load(db) })
+	if err != nil {
+		return nil, fmt.Errorf("index staged learners: %w", err)
+	}
+	return w, nil
+}
+
+// load fills the learner index from the learners bucket.
+func (w *writer) load(db *bolt.DB) error {
+	return db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(learnersBucket).Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			if binary.BigEndian.Uint64(k) != w.index.len() {
@@ -45,15 +54,22 @@ func newWriter(db *bolt.DB, hash func(string) uint64) (*writer, error) {
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("index staged learners: %w", err)
-	}
-	return w, nil
 }
 
 // commit writes one batch, its counters and its resume point in one bbolt
 // transaction, and returns the counters as committed.
-func (w *writer) commit(b batch) (checkpoint.Counts, error) {
+//
+// Damage met on the way (a record an earlier run staged that fails its
+// checksum, a damaged page) is a *checkpoint.DamagedError, never a crash.
+func (w *writer) commit(b batch) (counts checkpoint.Counts, err error) {
+	err = checkpoint.Guard(w.db.Path(), func() error {
+		counts, err = w.commitTx(b)
+		return err
+	})
+	return counts, err
+}
+
+func (w *writer) commitTx(b batch) (checkpoint.Counts, error) {
 	var counts checkpoint.Counts
 	err := w.db.Update(func(tx *bolt.Tx) error {
 		t, err := w.begin(tx)
@@ -81,6 +97,9 @@ func (w *writer) commit(b batch) (checkpoint.Counts, error) {
 			return err
 		}
 		counts = t.counts
+		if err := checkpoint.WriteEntries(tx, entries(t.counts, t.mark.NextOrdinal)); err != nil {
+			return err
+		}
 		return checkpoint.WriteCounts(tx, t.counts)
 	})
 	if err != nil {
