@@ -1,6 +1,8 @@
 package staging
 
 import (
+	"strings"
+
 	"github.com/learnergraph/importer/checkpoint"
 )
 
@@ -8,12 +10,13 @@ import (
 // rejected, and the resume point after the last of them. The reading
 // goroutine prepares it as far as it can without the state file — entities
 // encoded, shared entities merged across the batch — so the writing
-// goroutine, the bottleneck, only does bbolt work.
+// goroutine only does bbolt work.
 type batch struct {
 	rows    []learnerRow
 	rejects []Reject
 	shared  []map[string]*sharedEntity // by shared kind (sharedNames), then bucket key
 	next    checkpoint.StageMark       // Offset, Line and Done; NextOrdinal is the writer's
+	chunk   []byte                     // room for the rows' values (keep)
 }
 
 // learnerRow is an accepted row's per-learner entities: its learner
@@ -119,18 +122,47 @@ func (b *batch) add(row Row, rec *learnerRecord, buf []byte) []byte {
 	}
 	rec.sortRels()
 	buf = rec.encode(buf[:0])
-	b.rows = append(b.rows, learnerRow{sandID: row.SandID, value: append([]byte(nil), buf...)})
+	// Strings of a row point into its whole CSV record: copy what outlives
+	// the row, so that a batch waiting for the writer does not keep every
+	// record it read alive.
+	b.rows = append(b.rows, learnerRow{sandID: strings.Clone(row.SandID), value: b.keep(buf)})
 	return buf
 }
 
+// valueChunk is the size of the chunks that hold a batch's encoded
+// learner records (one allocation for a few hundred rows, not one per row).
+const valueChunk = 256 << 10
+
+// keep copies v into the batch's chunks and returns the copy.
+func (b *batch) keep(v []byte) []byte {
+	if len(v) > valueChunk/8 {
+		return append([]byte(nil), v...)
+	}
+	if len(b.chunk)+len(v) > cap(b.chunk) {
+		b.chunk = make([]byte, 0, valueChunk)
+	}
+	i := len(b.chunk)
+	b.chunk = append(b.chunk, v...)
+	return b.chunk[i:len(b.chunk):len(b.chunk)]
+}
+
 // addShared merges a shared entity into the batch, in file order.
+// Like the rows, it copies the strings it keeps (see add).
 func (b *batch) addShared(kind int, key string, e sharedEntity) {
 	m := b.shared[kind]
 	if old := m[key]; old != nil {
-		old.props = old.props.Merge(e.props)
+		for _, q := range e.props {
+			if !sameValue(old.props.Get(q.Name), q.Value) {
+				old.props = old.props.Set(q.Name, cloneValue(q.Value))
+			}
+		}
 		return
 	}
-	m[key] = &e
+	props := make(Props, len(e.props))
+	for i, q := range e.props {
+		props[i] = Prop{Name: q.Name, Value: cloneValue(q.Value)}
+	}
+	m[strings.Clone(key)] = &sharedEntity{start: strings.Clone(e.start), end: strings.Clone(e.end), props: props}
 }
 
 // transform is Header.transform for a record that may not have parsed.

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"sort"
+	"slices"
 
 	"github.com/learnergraph/importer/checkpoint"
 )
@@ -113,8 +113,9 @@ func (r *learnerRecord) addRel(slot int, suffix []byte, p Props) {
 
 func (r *learnerRecord) sortRels() {
 	for i := range r.sections {
-		rels := r.sections[i].rels
-		sort.Slice(rels, func(a, b int) bool { return bytes.Compare(rels[a].suffix, rels[b].suffix) < 0 })
+		if rels := r.sections[i].rels; len(rels) > 1 {
+			slices.SortFunc(rels, func(a, b learnerRel) int { return bytes.Compare(a.suffix, b.suffix) })
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -113,4 +114,20 @@ func sameValue(a, b any) bool {
 		return ok && slices.EqualFunc(a, b, func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) })
 	}
 	return false
+}
+
+// cloneValue copies the strings of a property value, so that keeping it
+// does not keep the CSV record it was cut from.
+func cloneValue(v any) any {
+	switch v := v.(type) {
+	case string:
+		return strings.Clone(v)
+	case []string:
+		out := make([]string, len(v))
+		for i, s := range v {
+			out[i] = strings.Clone(s)
+		}
+		return out
+	}
+	return v
 }

@@ -203,10 +203,9 @@ func (b *rowBuilder) node(label, key string, p Props) {
 }
 
 func (b *rowBuilder) rel(typ, start, end string, p Props) {
-	spec, _ := RelSpecOf(typ)
 	for i := range b.row.Rels {
 		r := &b.row.Rels[i]
-		if r.Type == typ && r.Start == start && r.End == end && sameKeyProp(spec, r.Props, p) {
+		if r.Type == typ && r.Start == start && r.End == end && sameKeyProp(typ, r.Props, p) {
 			r.Props = r.Props.Merge(p)
 			return
 		}
@@ -217,7 +216,8 @@ func (b *rowBuilder) rel(typ, start, end string, p Props) {
 // sameKeyProp reports whether two relationships agree on the type's key
 // property (true when the type has none). Key properties are dates, so ==
 // compares them, and two nulls are equal.
-func sameKeyProp(spec RelSpec, a, b Props) bool {
+func sameKeyProp(typ string, a, b Props) bool {
+	spec, _ := RelSpecOf(typ)
 	if spec.KeyProp == "" {
 		return true
 	}
