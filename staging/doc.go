@@ -22,8 +22,11 @@
 //     sandIds in the file. Everything per learner is one learner record
 //     (learner.go); ReadNodes and ReadRels unpack it, giving each entity the
 //     key a bucket of its own would. The sandId is in the staged properties.
-//   - The sandId → ordinal index is in memory (index.go): about 13 bytes per
-//     learner, rebuilt from the state file when staging starts or resumes.
+//   - The sandId → ordinal index is in memory (index.go): 11–21 bytes per
+//     learner (32 MiB at 1.7M learners, 128 MiB at 10M), rebuilt from the
+//     state file when staging starts or resumes. Past about 6M learners it
+//     alone approaches the importer's 224 MiB soft memory limit while it
+//     doubles: stage such files with a higher limit (GOMEMLIMIT).
 //   - Everything returned by ReadNodes and ReadRels is copied out of bbolt and
 //     stays valid after the transaction ends.
 //   - The input must be a regular file (input.go): it is opened without
