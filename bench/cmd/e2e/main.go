@@ -43,6 +43,7 @@ type config struct {
 	keep           bool
 	neo4jPID       int
 	sweep          bool
+	offline        bool
 	sweepRows      int
 	sweepBatches   []int
 	sweepWorkers   []int
@@ -111,6 +112,7 @@ func parseFlags(args []string, stdout, stderr io.Writer, getenv func(string) str
 	fs.StringVar(&cfg.stageProfile, "stage-cpuprofile", "", "write a CPU profile of the stage phase to this file")
 	fs.BoolVar(&cfg.keep, "keep", false, "keep the generated CSV and the state files")
 	fs.IntVar(&cfg.neo4jPID, "neo4j-pid", 0, "Neo4j's process id, for its CPU time (default: from .neo4j/neo4j.pid)")
+	fs.BoolVar(&cfg.offline, "offline", true, "also load the state file the offline way (export, neo4j-admin bulk import into the stopped local Neo4j, constraints, verify)")
 	fs.BoolVar(&cfg.sweep, "sweep", false, "load -sweep-rows rows with every -sweep-batches × -sweep-workers instead")
 	fs.IntVar(&cfg.sweepRows, "sweep-rows", 100000, "rows of the sweep's file")
 	batches := fs.String("sweep-batches", "1000,5000,10000,20000,50000", "batch sizes of the sweep")

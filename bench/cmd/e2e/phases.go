@@ -63,6 +63,11 @@ func runBench(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
+	if cfg.offline {
+		if err := runOffline(ctx, cfg, statePath, &res); err != nil {
+			return fmt.Errorf("offline: %w", err)
+		}
+	}
 	if !cfg.keep {
 		os.Remove(csvPath)
 		os.Remove(statePath)
@@ -300,7 +305,7 @@ func profile(path string) (stop func(), err error) {
 // report prints the table and writes result.json, throughput.csv and
 // throughput.svg.
 func report(cfg config, res Result, stage, load []sample) error {
-	text := table(res)
+	text := table(res) + offlineTable(res)
 	fmt.Fprint(cfg.stdout, text)
 	points := append(rates("stage", "rows/s", stage, window), rates("load", "entities/s", load, window)...)
 	err := writeJSON(cfg.path("result.json"), struct {

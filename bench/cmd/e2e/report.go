@@ -69,6 +69,7 @@ type Result struct {
 	Differences   int              `json:"differences"`
 	Buckets       []BucketRate     `json:"buckets"` // the load, bucket by bucket
 	Baseline      *Baseline        `json:"baseline,omitempty"`
+	Offline       *Offline         `json:"offline,omitempty"`
 	staged        map[string]int64 // entities staged by label and type
 }
 
