@@ -187,7 +187,7 @@ func (l *offlineLoad) run(ctx context.Context, opt export.Options, running bool)
 	}
 	fmt.Fprintf(l.rc.stderr, "importer: bulk import done (the tool's report and output: %s/%s, %s); starting Neo4j\n", res.Dir, offline.ReportFile, offline.LogFile)
 	if err := l.timed("start", func() error { return l.home.Start(ctx) }); err != nil {
-		return fmt.Errorf("load: %w", err)
+		return fmt.Errorf("load: %w; the imported database is in place: start Neo4j (neo4j/neo4j.sh up), then check it with importer verify --state %s", err, l.state)
 	}
 	if err := l.timed("constraints", func() error { return l.constraints(ctx) }); err != nil {
 		return fmt.Errorf("load: %w", err)

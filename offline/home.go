@@ -58,7 +58,21 @@ func Find(dir string, env []string) (Home, error) {
 		return Home{}, fmt.Errorf("%w: no neo4j/neo4j.sh next to %s to start the local Neo4j with", ErrHomeNotFound, abs)
 	}
 	h.Env = append(append([]string(nil), env...), "NEO4J_HOME_DIR="+abs)
+	if !hasVar(env, "NEO4J_START_TIMEOUT") {
+		// neo4j.sh's 180 s is too short for a restart on a busy machine,
+		// and a start that gives up leaves the imported database offline.
+		h.Env = append(h.Env, "NEO4J_START_TIMEOUT=900")
+	}
 	return h, nil
+}
+
+func hasVar(env []string, name string) bool {
+	for _, kv := range env {
+		if strings.HasPrefix(kv, name+"=") {
+			return true
+		}
+	}
+	return false
 }
 
 func isFile(path string) bool {
