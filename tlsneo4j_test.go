@@ -138,7 +138,7 @@ func startTLSNeo4j(t *testing.T, home, tlsDir string) string {
 		"NEO4J_PASSWORD=" + neo4jEnv("NEO4J_PASSWORD"),
 		"NEO4J_HEAP=1g", "NEO4J_PAGECACHE_MB=128", "NEO4J_TX_MEMORY_MB=256",
 		// A second JVM starting on a busy machine can take minutes.
-		"NEO4J_START_TIMEOUT=" + orDefault(os.Getenv("NEO4J_START_TIMEOUT"), "300"),
+		"NEO4J_START_TIMEOUT=" + orDefault(os.Getenv("NEO4J_START_TIMEOUT"), "600"),
 	}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "NEO4J_") {
