@@ -44,6 +44,18 @@ var sharedNames = func() []string {
 	return names
 }()
 
+// sharedKeyProp is the key property of each shared kind ("" for a
+// relationship type): its value is the entity's bucket key. Read-only.
+var sharedKeyProp = func() []string {
+	keys := make([]string, len(sharedNames))
+	for i, name := range sharedNames {
+		if spec, ok := NodeSpecOf(name); ok {
+			keys[i] = spec.Key
+		}
+	}
+	return keys
+}()
+
 // sharedKind maps a shared label or type to its index in sharedNames.
 // Read-only.
 var sharedKind = func() map[string]int {
@@ -152,6 +164,9 @@ func (b *batch) addShared(kind int, key string, e sharedEntity) {
 	m := b.shared[kind]
 	if old := m[key]; old != nil {
 		for _, q := range e.props {
+			if q.Name == sharedKeyProp[kind] {
+				continue // equal to the map key
+			}
 			if !sameValue(old.props.Get(q.Name), q.Value) {
 				old.props = old.props.Set(q.Name, cloneValue(q.Value))
 			}

@@ -79,10 +79,15 @@ func (p Props) Merge(later Props) Props {
 	return p
 }
 
-// mergeChanged is Merge that also reports whether later changed p.
-func mergeChanged(p, later Props) (Props, bool) {
+// mergeChanged is Merge that also reports whether later changed p. A
+// property named same is known to be equal when p has it (a shared
+// entity's key property: equal to its bucket key), and is not compared.
+func mergeChanged(p, later Props, same string) (Props, bool) {
 	changed := false
 	for _, q := range later {
+		if q.Name == same && p != nil {
+			continue
+		}
 		if !sameValue(p.Get(q.Name), q.Value) {
 			p = p.Set(q.Name, q.Value)
 			changed = true

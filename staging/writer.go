@@ -248,7 +248,7 @@ func (t *txWriter) flushEntity(kind int, key string, e *sharedEntity) error {
 			old, known = p, true
 		}
 	}
-	p, changed := mergeChanged(old, e.props)
+	p, changed := mergeChanged(old, e.props, sharedKeyProp[kind])
 	t.shared[kind][key] = p
 	if known && !changed {
 		return nil
