@@ -69,9 +69,12 @@ func ping(mark bool) error {
 	if !mark {
 		return nil
 	}
-	res, err = session.Run(ctx, "CREATE INDEX "+markIndex+" IF NOT EXISTS FOR (n:ImporterTestDatabase) ON (n.marker)", nil)
+	// Creating an index can take longer than a ping on a busy machine.
+	markCtx, cancelMark := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancelMark()
+	res, err = session.Run(markCtx, "CREATE INDEX "+markIndex+" IF NOT EXISTS FOR (n:ImporterTestDatabase) ON (n.marker)", nil)
 	if err == nil {
-		_, err = res.Consume(ctx)
+		_, err = res.Consume(markCtx)
 	}
 	if err != nil {
 		return fmt.Errorf("mark the test database: %w", err)
