@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -253,4 +254,37 @@ func relLess(a, b dumpRel) bool {
 		return a.End < b.End
 	}
 	return fmt.Sprint(a.Props) < fmt.Sprint(b.Props)
+}
+
+// stagedDump is the graph the state file stages, in dump's form.
+func stagedDump(t testing.TB, db *bolt.DB) graphDump {
+	t.Helper()
+	var d graphDump
+	err := db.View(func(tx *bolt.Tx) error {
+		for _, spec := range staging.Nodes() {
+			nodes, _, err := staging.ReadNodes(tx, spec.Label, staging.Range{}, nil, math.MaxInt)
+			if err != nil {
+				return err
+			}
+			for _, n := range nodes {
+				d.Nodes = append(d.Nodes, dumpNode{Labels: spec.Label + "=" + n.Key, Props: n.Props})
+			}
+		}
+		for _, spec := range staging.Rels() {
+			rels, _, err := staging.ReadRels(tx, spec.Type, staging.Range{}, nil, math.MaxInt)
+			if err != nil {
+				return err
+			}
+			for _, r := range rels {
+				d.Rels = append(d.Rels, dumpRel{Type: spec.Type, Start: spec.Start + "=" + r.Start, End: spec.End + "=" + r.End, Props: r.Props})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Slice(d.Nodes, func(i, j int) bool { return d.Nodes[i].Labels < d.Nodes[j].Labels })
+	sort.Slice(d.Rels, func(i, j int) bool { return relLess(d.Rels[i], d.Rels[j]) })
+	return d
 }
