@@ -73,7 +73,8 @@ func FuzzTransform(f *testing.F) {
 
 // checkRow checks that a row is well formed: known labels and types, keys
 // equal to their key property, relationships between nodes of the row,
-// nothing twice, properties of the documented types that survive the codec.
+// nothing twice, properties of the documented types, declared by the
+// schema, that survive the codec.
 func checkRow(t *testing.T, row Row, sandID string) {
 	t.Helper()
 	if row.SandID == "" || row.SandID != sandID || !utf8.ValidString(row.SandID) {
@@ -96,6 +97,11 @@ func checkRow(t *testing.T, row Row, sandID string) {
 		}
 		keys[n.Label+"\x00"+n.Key] = true
 		checkProps(t, n.Label, n.Props)
+		for _, q := range n.Props {
+			if !spec.Declares(q.Name) {
+				t.Fatalf("%s node: property %q is not in the schema", n.Label, q.Name)
+			}
+		}
 		got, err := decodeNode(encodeNode(n.Props))
 		if diff := cmp.Diff(n.Props, got, cmpOpts...); diff != "" || err != nil {
 			t.Fatalf("%s node through the codec (%v) (-in +out):\n%s", n.Label, err, diff)
@@ -122,6 +128,11 @@ func checkRow(t *testing.T, row Row, sandID string) {
 		}
 		rels[id] = true
 		checkProps(t, r.Type, r.Props)
+		for _, q := range r.Props {
+			if !spec.Declares(q.Name) {
+				t.Fatalf("%s: property %q is not in the schema", r.Type, q.Name)
+			}
+		}
 		start, end, got, err := decodeRel(encodeRel(r.Start, r.End, r.Props))
 		if diff := cmp.Diff(r.Props, got, cmpOpts...); diff != "" || err != nil || start != r.Start || end != r.End {
 			t.Fatalf("%s through the codec (%v) (-in +out):\n%s", r.Type, err, diff)

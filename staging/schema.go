@@ -1,5 +1,10 @@
 package staging
 
+import (
+	"slices"
+	"strings"
+)
+
 // The graph schema of the data contract (docs/learners-csv.md). Every label,
 // relationship type and key property name that reaches Cypher comes from
 // here, never from the data.
@@ -39,6 +44,12 @@ type NodeSpec struct {
 	// learner's ordinal, so they fill in append order and split into
 	// disjoint learner ranges for parallel loading.
 	PerLearner bool
+	// Props names every property a staged node of this label may have,
+	// besides those starting with DataPrefix.
+	Props []string
+	// DataPrefix, when set, starts the names of properties that come from
+	// the data (a state's flattened details: details_track, ...).
+	DataPrefix string
 }
 
 // RelSpec describes one relationship type.
@@ -49,6 +60,9 @@ type RelSpec struct {
 	// KeyProp, when set, is a relationship property that is part of the
 	// relationship's key besides its two ends (WORKED_AT's startDate).
 	KeyProp string
+	// Props names every property a staged relationship of this type may
+	// have.
+	Props []string
 }
 
 // PerLearner reports whether the relationship starts at a Learner, so its
@@ -58,14 +72,14 @@ func (r RelSpec) PerLearner() bool { return r.Start == Learner }
 // Nodes returns the node labels in load order.
 func Nodes() []NodeSpec {
 	return []NodeSpec{
-		{Label: Country, Key: "code"},
-		{Label: City, Key: "id"},
-		{Label: Skill, Key: "id"},
-		{Label: Program, Key: "id"},
-		{Label: Company, Key: "id"},
-		{Label: Learner, Key: "sandId", PerLearner: true},
-		{Label: LearningState, Key: "learnerId", PerLearner: true},
-		{Label: ProfessionalState, Key: "learnerId", PerLearner: true},
+		{Label: Country, Key: "code", Props: []string{"code", "name"}},
+		{Label: City, Key: "id", Props: []string{"id", "name"}},
+		{Label: Skill, Key: "id", Props: []string{"id", "name"}},
+		{Label: Program, Key: "id", Props: []string{"id", "name"}},
+		{Label: Company, Key: "id", Props: []string{"id", "name"}},
+		{Label: Learner, Key: "sandId", PerLearner: true, Props: []string{"sandId", "fullName", "gender", "birthYear"}},
+		{Label: LearningState, Key: "learnerId", PerLearner: true, Props: []string{"learnerId", "status", "since"}, DataPrefix: "details_"},
+		{Label: ProfessionalState, Key: "learnerId", PerLearner: true, Props: []string{"learnerId", "status", "since"}, DataPrefix: "details_"},
 	}
 }
 
@@ -76,13 +90,22 @@ func Rels() []RelSpec {
 		{Type: ResidesIn, Start: Learner, End: Country},
 		{Type: OriginatesFrom, Start: Learner, End: Country},
 		{Type: LivesIn, Start: Learner, End: City},
-		{Type: HasSkill, Start: Learner, End: Skill},
-		{Type: EnrolledIn, Start: Learner, End: Program},
-		{Type: WorkedAt, Start: Learner, End: Company, KeyProp: "startDate"},
+		{Type: HasSkill, Start: Learner, End: Skill, Props: []string{"level"}},
+		{Type: EnrolledIn, Start: Learner, End: Program, Props: []string{"cohort", "enrolledOn"}},
+		{Type: WorkedAt, Start: Learner, End: Company, KeyProp: "startDate", Props: []string{"title", "startDate", "endDate"}},
 		{Type: HasLearningState, Start: Learner, End: LearningState},
 		{Type: HasProfessionalState, Start: Learner, End: ProfessionalState},
 	}
 }
+
+// Declares reports whether a node of this label may have property name.
+func (s NodeSpec) Declares(name string) bool {
+	return slices.Contains(s.Props, name) || s.DataPrefix != "" && strings.HasPrefix(name, s.DataPrefix)
+}
+
+// Declares reports whether a relationship of this type may have property
+// name.
+func (r RelSpec) Declares(name string) bool { return slices.Contains(r.Props, name) }
 
 // NodeSpecOf returns the spec of label; ok is false for an unknown label.
 func NodeSpecOf(label string) (spec NodeSpec, ok bool) {

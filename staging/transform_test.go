@@ -122,6 +122,7 @@ func TestTransformAllColumns(t *testing.T) {
 	if diff := cmp.Diff(want, row, cmpOpts...); diff != "" {
 		t.Errorf("row (-want +got):\n%s", diff)
 	}
+	checkRow(t, row, "L1")
 }
 
 // TestTransformRows covers the rules within one row: nulls, merges, the
