@@ -55,7 +55,10 @@ type LoadPlan struct {
 	Mode       string `json:"mode"`
 	RunID      string `json:"runId"`
 	Partitions int    `json:"partitions"`
-	Done       bool   `json:"done"`
+	// Grouped loads the per-learner buckets together, learner by learner
+	// (create mode); a plan without it loads bucket by bucket.
+	Grouped bool `json:"grouped,omitempty"`
+	Done    bool `json:"done"`
 }
 
 // ReadInput returns the input record; ok is false before staging started.

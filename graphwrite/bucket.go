@@ -1,6 +1,7 @@
 package graphwrite
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -10,11 +11,13 @@ import (
 )
 
 // bucket is one staged bucket: the nodes of a label or the relationships
-// of a type.
+// of a type; or the learner group (group.go), which loads its members
+// together.
 type bucket struct {
-	kind string // checkpoint.KindNodes or checkpoint.KindRelationships
-	node staging.NodeSpec
-	rel  staging.RelSpec
+	kind    string // checkpoint.KindNodes, checkpoint.KindRelationships or kindLearners
+	node    staging.NodeSpec
+	rel     staging.RelSpec
+	members []bucket // of the learner group
 }
 
 // buckets returns every bucket in load order: all node labels, then all
@@ -31,15 +34,21 @@ func buckets() []bucket {
 }
 
 func (b bucket) name() string {
-	if b.kind == checkpoint.KindNodes {
+	switch b.kind {
+	case checkpoint.KindNodes:
 		return b.node.Label
+	case kindLearners:
+		return kindLearners
 	}
 	return b.rel.Type
 }
 
 func (b bucket) perLearner() bool {
-	if b.kind == checkpoint.KindNodes {
+	switch b.kind {
+	case checkpoint.KindNodes:
 		return b.node.PerLearner
+	case kindLearners:
+		return true
 	}
 	return b.rel.PerLearner()
 }
@@ -59,13 +68,20 @@ func sortedByEnd(rels []staging.Rel) []staging.Rel {
 	return out
 }
 
-// statement is one query of a batch with its rows.
+// statement is one query of a batch with its parameters.
 type statement struct {
 	cypher string
-	rows   []any
-	// checked statements return n, the rows whose endpoints matched,
-	// which must equal len(rows).
+	params map[string]any
+	// checked statements return n, the relationships whose endpoints
+	// matched, which must equal want.
 	checked bool
+	want    int
+}
+
+// rowsStatement is a statement of one parameter, $rows; a checked one
+// expects every row to match.
+func rowsStatement(cypher string, rows []any, checked bool) statement {
+	return statement{cypher: cypher, params: map[string]any{"rows": rows}, checked: checked, want: len(rows)}
 }
 
 // batch is what one Neo4j transaction writes: up to batch-size staged
@@ -74,6 +90,7 @@ type statement struct {
 type batch struct {
 	after, last []byte
 	count       int
+	counts      []int64 // of a learner group: count by member
 	stmts       []statement
 }
 
@@ -81,6 +98,9 @@ type batch struct {
 // short read transaction. A batch of count 0 means the partition is
 // drained.
 func (b bucket) read(db *bolt.DB, r staging.Range, after []byte, limit int, mode Mode) (batch, error) {
+	if b.kind == kindLearners {
+		return b.readGroup(db, r, after, limit)
+	}
 	out := batch{after: after}
 	err := db.View(func(tx *bolt.Tx) error {
 		var err error
@@ -93,8 +113,11 @@ func (b bucket) read(db *bolt.DB, r staging.Range, after []byte, limit int, mode
 		}
 		var rels []staging.Rel
 		rels, out.last, err = staging.ReadRels(tx, b.rel.Type, r, after, limit)
+		if err != nil {
+			return err
+		}
 		out.count = len(rels)
-		out.stmts = b.relStatements(rels, mode)
+		out.stmts, err = b.relStatements(rels, mode)
 		return err
 	})
 	return out, err
@@ -108,7 +131,17 @@ func (b bucket) nodeStatements(nodes []staging.Node, mode Mode) []statement {
 	for i, n := range nodes {
 		rows[i] = nodeRow(n)
 	}
-	return []statement{{cypher: nodeQuery(b.node, mode), rows: rows}}
+	return []statement{rowsStatement(nodeQuery(b.node, mode), rows, false)}
+}
+
+// nodeDeclared fails unless every property of n is in spec's schema.
+func nodeDeclared(spec staging.NodeSpec, n staging.Node) error {
+	for _, q := range n.Props {
+		if !spec.Declares(q.Name) {
+			return fmt.Errorf("%w: %s.%s (load this state file with the importer version that staged it)", ErrUndeclared, spec.Label, q.Name)
+		}
+	}
+	return nil
 }
 
 // relStatements builds the statements of a relationship batch. In merge
@@ -119,9 +152,12 @@ func (b bucket) nodeStatements(nodes []staging.Node, mode Mode) []statement {
 // end nodes that are still sparse (a company with a few employees) in the
 // same order, which avoids most deadlocks; start nodes (learners) are
 // never shared between concurrent batches.
-func (b bucket) relStatements(rels []staging.Rel, mode Mode) []statement {
+func (b bucket) relStatements(rels []staging.Rel, mode Mode) ([]statement, error) {
 	if len(rels) == 0 {
-		return nil
+		return nil, nil
+	}
+	if err := relsDeclared(b.rel, rels); err != nil {
+		return nil, err
 	}
 	rels = sortedByEnd(rels)
 	if mode == ModeCreate || b.rel.KeyProp == "" {
@@ -133,7 +169,7 @@ func (b bucket) relStatements(rels []staging.Rel, mode Mode) []statement {
 		if mode != ModeCreate {
 			q = relMergeQuery(b.rel)
 		}
-		return []statement{{cypher: q, rows: rows, checked: true}}
+		return []statement{rowsStatement(q, rows, true)}, nil
 	}
 	var keyed, null []any
 	for _, r := range rels {
@@ -145,10 +181,23 @@ func (b bucket) relStatements(rels []staging.Rel, mode Mode) []statement {
 	}
 	var out []statement
 	if len(keyed) > 0 {
-		out = append(out, statement{cypher: relMergeQuery(b.rel), rows: keyed, checked: true})
+		out = append(out, rowsStatement(relMergeQuery(b.rel), keyed, true))
 	}
 	if len(null) > 0 {
-		out = append(out, statement{cypher: relMergeNullQuery(b.rel), rows: null, checked: true})
+		out = append(out, rowsStatement(relMergeNullQuery(b.rel), null, true))
 	}
-	return out
+	return out, nil
+}
+
+// relsDeclared fails unless every property of rels is in spec's schema,
+// which the create query spells out: anything else would be dropped.
+func relsDeclared(spec staging.RelSpec, rels []staging.Rel) error {
+	for _, r := range rels {
+		for _, q := range r.Props {
+			if !spec.Declares(q.Name) {
+				return fmt.Errorf("%w: %s.%s (load this state file with the importer version that staged it)", ErrUndeclared, spec.Type, q.Name)
+			}
+		}
+	}
+	return nil
 }

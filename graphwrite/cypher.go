@@ -2,8 +2,10 @@ package graphwrite
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
+	"github.com/learnergraph/importer/checkpoint"
 	"github.com/learnergraph/importer/staging"
 )
 
@@ -43,8 +45,26 @@ func relMatch(spec staging.RelSpec) string {
 
 // relCreateQuery creates one relationship per row. It returns the number of
 // rows whose endpoints were found, which must be all of them.
+//
+// The properties are spelled out from the schema (a null one is not set,
+// as with SET r = row.p): SET r = row.p would write properties unknown to
+// the planner, which then puts an Eager operator between the endpoint
+// lookups and the CREATE, materializing every row first.
 func relCreateQuery(spec staging.RelSpec) string {
-	return relMatch(spec) + "CREATE (a)-[r:" + quote(spec.Type) + "]->(b) SET r = row.p RETURN count(*) AS n"
+	return relMatch(spec) + "CREATE (a)-[r:" + quote(spec.Type) + propMap("row.p.", spec.Props) + "]->(b) RETURN count(*) AS n"
+}
+
+// propMap is a map literal " {k: <from>k, ...}" of the schema's property
+// names, or "" for none.
+func propMap(from string, names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = quote(n) + ": " + from + quote(n)
+	}
+	return " {" + strings.Join(parts, ", ") + "}"
 }
 
 // relMergeQuery merges one relationship per row on its two ends and, for
@@ -73,6 +93,56 @@ func relMergeNullQuery(spec staging.RelSpec) string {
 		"RETURN count(*) AS n"
 }
 
+// groupQuery writes one batch of a learner group (group.go): $rows holds
+// one row per learner {l: its properties, m<i>: [its state node of member
+// i] or null}, a state being {p: the schema's properties, d: the data's, r:
+// {m<j>: [the properties of its relationship of member j]}}; $m<j> lists
+// member j's relationships to shared nodes as {i: the learner's row, e:
+// the end's key, p: properties}. It returns the number of those whose end
+// was found, which must be all of them.
+//
+// The learners are created first and collected, so each relationship
+// list is one UNWIND in end key order that reaches its learner by position
+// in the collected list, not by an index seek.
+func groupQuery(g bucket) string {
+	learner := g.members[0].node
+	var q strings.Builder
+	q.WriteString("UNWIND $rows AS row CREATE (l:" + quote(learner.Label) + propMap("row.l.", learner.Props) + ")")
+	for i, m := range g.members {
+		if i == 0 || m.kind != checkpoint.KindNodes {
+			continue
+		}
+		q.WriteString(" FOREACH (s IN row." + memberField(i) + " | CREATE (x:" + quote(m.node.Label) + propMap("s.p.", m.node.Props) + ")")
+		if m.node.DataPrefix != "" {
+			q.WriteString(" SET x += s.d")
+		}
+		for j, r := range g.members {
+			if r.kind == checkpoint.KindRelationships && g.stateMember(r) == i {
+				q.WriteString(" FOREACH (p IN coalesce(s.r." + memberField(j) + ", []) | CREATE (l)-[:" + quote(r.rel.Type) + propMap("p.", r.rel.Props) + "]->(x))")
+			}
+		}
+		q.WriteString(")")
+	}
+	q.WriteString(" WITH collect(l) AS ls")
+	var counts []string
+	for j, r := range g.members {
+		if r.kind != checkpoint.KindRelationships || g.stateMember(r) >= 0 {
+			continue
+		}
+		end, _ := staging.NodeSpecOf(r.rel.End)
+		c := "c" + strconv.Itoa(j)
+		q.WriteString(" CALL (ls) { UNWIND $" + memberField(j) + " AS x WITH ls[x.i] AS a, x" +
+			" MATCH (b:" + quote(end.Label) + " {" + quote(end.Key) + ": x.e})" +
+			" CREATE (a)-[:" + quote(r.rel.Type) + propMap("x.p.", r.rel.Props) + "]->(b) RETURN count(*) AS " + c + " }")
+		counts = append(counts, c)
+	}
+	if len(counts) == 0 {
+		counts = []string{"0"}
+	}
+	q.WriteString(" RETURN " + strings.Join(counts, " + ") + " AS n")
+	return q.String()
+}
+
 // constraintName is the name of the uniqueness constraint on label.key.
 func constraintName(label, key string) string {
 	return "importer_" + label + "_" + key + "_unique"
@@ -92,9 +162,9 @@ var (
 	// the same partition concurrently is waited for, not read around.
 	watermarkLockQuery = "MERGE (w:" + quote(watermarkLabel) + " {id: $id}) " +
 		"ON CREATE SET w.after = '', w.written = 0, w.kind = $kind, w.name = $name, w.part = $part " +
-		"SET w.run = $run RETURN w.after AS after, w.written AS written"
-	watermarkSetQuery = "MATCH (w:" + quote(watermarkLabel) + " {id: $id}) SET w.after = $after, w.written = $written"
-	watermarksQuery   = "MATCH (w:" + quote(watermarkLabel) + ") WHERE w.run = $run RETURN w.id AS id, w.after AS after, w.written AS written"
+		"SET w.run = $run RETURN w.after AS after, w.written AS written, w.counts AS counts"
+	watermarkSetQuery = "MATCH (w:" + quote(watermarkLabel) + " {id: $id}) SET w.after = $after, w.written = $written, w.counts = $counts"
+	watermarksQuery   = "MATCH (w:" + quote(watermarkLabel) + ") WHERE w.run = $run RETURN w.id AS id, w.after AS after, w.written AS written, w.counts AS counts"
 	watermarksDelete  = "MATCH (w:" + quote(watermarkLabel) + ") WHERE w.run = $run DELETE w"
 )
 

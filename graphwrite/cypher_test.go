@@ -1,6 +1,7 @@
 package graphwrite
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -17,6 +18,7 @@ func TestQueries(t *testing.T) {
 		"node create":    nodeQuery(country, ModeCreate),
 		"node merge":     nodeQuery(country, ModeMerge),
 		"rel create":     relCreateQuery(resides),
+		"props create":   relCreateQuery(worked),
 		"rel merge":      relMergeQuery(resides),
 		"keyed merge":    relMergeQuery(worked),
 		"null key merge": relMergeNullQuery(worked),
@@ -26,7 +28,9 @@ func TestQueries(t *testing.T) {
 		"node create": "UNWIND $rows AS row CREATE (n:`Country`) SET n = row",
 		"node merge":  "UNWIND $rows AS row MERGE (n:`Country` {`code`: row.`code`}) SET n += row",
 		"rel create": "UNWIND $rows AS row MATCH (a:`Learner` {`sandId`: row.s}) MATCH (b:`Country` {`code`: row.e}) " +
-			"CREATE (a)-[r:`RESIDES_IN`]->(b) SET r = row.p RETURN count(*) AS n",
+			"CREATE (a)-[r:`RESIDES_IN`]->(b) RETURN count(*) AS n",
+		"props create": "UNWIND $rows AS row MATCH (a:`Learner` {`sandId`: row.s}) MATCH (b:`Company` {`id`: row.e}) " +
+			"CREATE (a)-[r:`WORKED_AT` {`title`: row.p.`title`, `startDate`: row.p.`startDate`, `endDate`: row.p.`endDate`}]->(b) RETURN count(*) AS n",
 		"rel merge": "UNWIND $rows AS row MATCH (a:`Learner` {`sandId`: row.s}) MATCH (b:`Country` {`code`: row.e}) " +
 			"MERGE (a)-[r:`RESIDES_IN`]->(b) SET r += row.p RETURN count(*) AS n",
 		"keyed merge": "UNWIND $rows AS row MATCH (a:`Learner` {`sandId`: row.s}) MATCH (b:`Company` {`id`: row.e}) " +
@@ -96,10 +100,13 @@ func TestRelStatementsSplitNullKeysInMergeMode(t *testing.T) {
 		Cypher string
 		Rows   int
 	}
-	shapes := func(stmts []statement) []shape {
+	shapes := func(stmts []statement, err error) []shape {
+		if err != nil {
+			t.Fatal(err)
+		}
 		var out []shape
 		for _, s := range stmts {
-			out = append(out, shape{s.cypher, len(s.rows)})
+			out = append(out, shape{s.cypher, len(s.params["rows"].([]any))})
 		}
 		return out
 	}
@@ -110,6 +117,10 @@ func TestRelStatementsSplitNullKeysInMergeMode(t *testing.T) {
 	want = []shape{{relCreateQuery(worked), 2}}
 	if diff := cmp.Diff(want, shapes(b.relStatements(rels, ModeCreate))); diff != "" {
 		t.Errorf("create statements (-want +got):\n%s", diff)
+	}
+	rels[0].Props = rels[0].Props.Set("salary", int64(1))
+	if _, err := b.relStatements(rels, ModeCreate); !errors.Is(err, ErrUndeclared) {
+		t.Errorf("a property outside the schema: %v, want ErrUndeclared", err)
 	}
 }
 

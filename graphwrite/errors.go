@@ -41,6 +41,10 @@ var (
 	ErrNoPlan = errors.New("no load plan in the state file")
 	// ErrNotStaged means the state file's staging pass has not finished.
 	ErrNotStaged = errors.New("staging is not done")
+	// ErrUndeclared means a staged property is not in the schema
+	// (staging.NodeSpec.Props, staging.RelSpec.Props): the state file was
+	// written by another version of the importer.
+	ErrUndeclared = errors.New("staged property not in the schema")
 	// ErrMode means an unknown write mode was asked for.
 	ErrMode = errors.New("unknown write mode (want auto, create or merge)")
 )

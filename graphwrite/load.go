@@ -104,7 +104,16 @@ type loader struct {
 	prog  *progress
 	retry *retrier
 	parts []partition
-	marks map[string]checkpoint.LoadMark // by markKey, as reconciled at start
+	marks map[string]resumePoint // by markKey, as reconciled at start
+	// groupLimit is the number of learners in a batch of the learner
+	// group: about BatchSize entities.
+	groupLimit int
+}
+
+// resumePoint is where a partition starts in this process.
+type resumePoint struct {
+	wm   watermark
+	done bool
 }
 
 // Load drains the state file's staged graph into Neo4j following the load
@@ -125,9 +134,10 @@ func Load(ctx context.Context, g *Graph, db *bolt.DB, opt LoadOptions) (Stats, e
 	if err := g.EnsureConstraints(ctx); err != nil {
 		return Stats{}, err
 	}
-	if l.parts, err = planPartitions(db, plan.Partitions); err != nil {
+	if l.parts, err = planPartitions(db, plan); err != nil {
 		return Stats{}, err
 	}
+	l.groupLimit = groupLimit(counts, opt.BatchSize)
 	l.prog = newProgress(opt.Progress, opt.Live, total(counts), 0)
 	l.retry = newRetrier(opt.RetryFor, l.prog.logf, l.st)
 	if err := l.reconcile(ctx); err != nil {
@@ -176,14 +186,32 @@ func total(c checkpoint.Counts) int64 {
 	return n
 }
 
-// planPartitions splits every bucket into the plan's partitions. The
+// groupLimit is the number of learners whose entities make about
+// batchSize entities, on average.
+func groupLimit(c checkpoint.Counts, batchSize int) int {
+	var entities int64
+	for _, b := range learnerGroup().members {
+		if b.kind == checkpoint.KindNodes {
+			entities += c.Nodes[b.name()]
+		} else {
+			entities += c.Relationships[b.name()]
+		}
+	}
+	learners := c.Nodes[staging.Learner]
+	if entities == 0 || learners == 0 {
+		return batchSize
+	}
+	return max(1, int(int64(batchSize)*learners/entities))
+}
+
+// planPartitions splits every bucket of the plan into its partitions. The
 // ranges depend only on the staged data, which no longer changes once
 // staging is done, so every resume finds the same ones.
-func planPartitions(db *bolt.DB, n int) ([]partition, error) {
+func planPartitions(db *bolt.DB, plan checkpoint.LoadPlan) ([]partition, error) {
 	var out []partition
 	err := db.View(func(tx *bolt.Tx) error {
-		for _, b := range buckets() {
-			for i, r := range staging.Partitions(tx, b.perLearner(), n) {
+		for _, b := range loadBuckets(plan.Grouped) {
+			for i, r := range staging.Partitions(tx, b.perLearner(), plan.Partitions) {
 				out = append(out, partition{b: b, part: i, r: r})
 			}
 		}
@@ -197,6 +225,22 @@ func markKey(kind, name string, part int) string {
 }
 
 func (p partition) markKey() string { return markKey(p.b.kind, p.b.name(), p.part) }
+
+// loadMarks are the state file's marks of partition p at wm: one, or one
+// per member of the learner group.
+func (p partition) loadMarks(wm watermark, done bool) []checkpoint.LoadMark {
+	if p.b.kind != kindLearners {
+		return []checkpoint.LoadMark{{Kind: p.b.kind, Name: p.b.name(), Part: p.part, After: wm.after, Written: wm.written, Done: done}}
+	}
+	out := make([]checkpoint.LoadMark, len(p.b.members))
+	for i, m := range p.b.members {
+		out[i] = checkpoint.LoadMark{Kind: m.kind, Name: m.name(), Part: p.part, After: wm.after, Done: done}
+		if i < len(wm.counts) {
+			out[i].Written = wm.counts[i]
+		}
+	}
+	return out
+}
 
 // reconcile makes the state file's load marks agree with the watermarks in
 // Neo4j, which are the truth: a batch may have committed after the last
@@ -218,29 +262,49 @@ func (l *loader) reconcile(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	l.marks = map[string]checkpoint.LoadMark{}
+	l.marks = map[string]resumePoint{}
 	var done int64
+	var marks []checkpoint.LoadMark
 	for _, p := range l.parts {
-		old := stored[p.markKey()]
 		wm := wms[p.id(l.plan.RunID)]
-		m := checkpoint.LoadMark{Kind: p.b.kind, Name: p.b.name(), Part: p.part, After: wm.after, Written: wm.written}
-		m.Done = old.Done && bytes.Equal(old.After, wm.after)
-		if !bytes.Equal(old.After, wm.after) || old.Written != wm.written {
-			l.prog.logf("%s: the state file had %d written, Neo4j's watermark has %d; continuing from Neo4j's", p, old.Written, wm.written)
+		pm := p.loadMarks(wm, false)
+		var had int64
+		agree := true
+		for _, m := range pm {
+			old := stored[markKey(m.Kind, m.Name, m.Part)]
+			had += old.Written
+			agree = agree && old.Done && bytes.Equal(old.After, wm.after)
 		}
-		l.marks[p.markKey()] = m
-		done += m.Written
+		if had != wm.written || !sameAfter(stored, pm, wm.after) {
+			l.prog.logf("%s: the state file had %d written, Neo4j's watermark has %d; continuing from Neo4j's", p, had, wm.written)
+		}
+		for i := range pm {
+			pm[i].Done = agree
+		}
+		marks = append(marks, pm...)
+		l.marks[p.markKey()] = resumePoint{wm: wm, done: agree}
+		done += wm.written
 	}
 	l.prog.add(done)
 	l.prog.base = done
 	return l.db.Update(func(tx *bolt.Tx) error {
-		for _, m := range l.marks {
+		for _, m := range marks {
 			if err := checkpoint.WriteLoadMark(tx, m); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// sameAfter reports whether the stored marks of pm all stand at after.
+func sameAfter(stored map[string]checkpoint.LoadMark, pm []checkpoint.LoadMark, after []byte) bool {
+	for _, m := range pm {
+		if !bytes.Equal(stored[markKey(m.Kind, m.Name, m.Part)].After, after) {
+			return false
+		}
+	}
+	return true
 }
 
 // run writes every bucket in load order. Within a bucket, workers pull
@@ -254,13 +318,13 @@ func (l *loader) run(ctx context.Context) error {
 	}
 	stop := l.monitor()
 	defer stop()
-	for _, b := range buckets() {
+	for _, b := range loadBuckets(l.plan.Grouped) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		var todo []partition
 		for _, p := range l.parts {
-			if p.b.name() == b.name() && !l.marks[p.markKey()].Done {
+			if p.b.name() == b.name() && !l.marks[p.markKey()].done {
 				todo = append(todo, p)
 			}
 		}
@@ -314,14 +378,17 @@ func (l *loader) runBucket(ctx context.Context, sessions []neo4j.SessionWithCont
 // partition writes one partition batch by batch, from its reconciled mark
 // to its end.
 func (l *loader) partition(ctx context.Context, s neo4j.SessionWithContext, p partition) error {
-	m := l.marks[p.markKey()]
-	pos := watermark{after: m.After, written: m.Written}
+	pos := l.marks[p.markKey()].wm
+	limit := l.opt.BatchSize
+	if p.b.kind == kindLearners {
+		limit = l.groupLimit
+	}
 	moves := 0
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		bt, err := p.b.read(l.db, p.r, pos.after, l.opt.BatchSize, l.mode)
+		bt, err := p.b.read(l.db, p.r, pos.after, limit, l.mode)
 		if err != nil {
 			return fmt.Errorf("read %s from the state file: %w", p, err)
 		}
@@ -342,7 +409,7 @@ func (l *loader) partition(ctx context.Context, s neo4j.SessionWithContext, p pa
 				p, pos.after, out.wm.after, out.wm.written)
 		} else {
 			moves = 0
-			l.st.committed(p.b.kind, bt.count)
+			l.st.committed(p.b, bt)
 		}
 		pos = out.wm
 		if err := l.saveMark(p, pos, false); err != nil {
@@ -395,8 +462,14 @@ func (l *loader) driverRetry(p partition) func(error) {
 // saveMark records a partition's position in the state file: a cache of
 // the watermark, for status and progress.
 func (l *loader) saveMark(p partition, wm watermark, done bool) error {
-	m := checkpoint.LoadMark{Kind: p.b.kind, Name: p.b.name(), Part: p.part, After: wm.after, Written: wm.written, Done: done}
-	err := l.db.Update(func(tx *bolt.Tx) error { return checkpoint.WriteLoadMark(tx, m) })
+	err := l.db.Update(func(tx *bolt.Tx) error {
+		for _, m := range p.loadMarks(wm, done) {
+			if err := checkpoint.WriteLoadMark(tx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("write load mark of %s: %w", p, err)
 	}

@@ -42,7 +42,7 @@ func Begin(ctx context.Context, g *Graph, db *bolt.DB, mode Mode, workers int) (
 	if err != nil {
 		return checkpoint.LoadPlan{}, err
 	}
-	plan := checkpoint.LoadPlan{Mode: string(m), RunID: newRunID(), Partitions: max(workers, minPartitions)}
+	plan := checkpoint.LoadPlan{Mode: string(m), RunID: newRunID(), Partitions: max(workers, minPartitions), Grouped: m == ModeCreate}
 	err = db.Update(func(tx *bolt.Tx) error {
 		if err := checkpoint.ClearLoad(tx); err != nil {
 			return err

@@ -43,14 +43,23 @@ func (st *stats) observe(err error) {
 	st.mu.Unlock()
 }
 
-func (st *stats) committed(kind string, n int) {
+// committed counts a batch of b written.
+func (st *stats) committed(b bucket, bt batch) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.s.Batches++
-	if kind == checkpoint.KindNodes {
-		st.s.Nodes += int64(n)
-	} else {
-		st.s.Relationships += int64(n)
+	st.add(b.kind, int64(bt.count))
+	for i, n := range bt.counts {
+		st.add(b.members[i].kind, n)
+	}
+}
+
+func (st *stats) add(kind string, n int64) {
+	switch kind {
+	case checkpoint.KindNodes:
+		st.s.Nodes += n
+	case checkpoint.KindRelationships:
+		st.s.Relationships += n
 	}
 }
 

@@ -44,6 +44,22 @@ func (p partition) String() string {
 type watermark struct {
 	after   []byte
 	written int64
+	counts  []int64 // of a learner group: written by member
+}
+
+// plus returns the watermark moved past bt.
+func (w watermark) plus(bt batch) watermark {
+	next := watermark{after: bt.last, written: w.written + int64(bt.count)}
+	if bt.counts != nil {
+		next.counts = make([]int64, len(bt.counts))
+		for i, n := range bt.counts {
+			next.counts[i] = n
+			if i < len(w.counts) {
+				next.counts[i] += w.counts[i]
+			}
+		}
+	}
+	return next
 }
 
 // outcome is what one batch transaction found and left.
@@ -85,9 +101,13 @@ func writeBatch(ctx context.Context, tx neo4j.ManagedTransaction, run string, p 
 			return outcome{}, err
 		}
 	}
-	next := watermark{after: bt.last, written: wm.written + int64(bt.count)}
+	next := wm.plus(bt)
+	var counts any // null for a bucket: no such property
+	if next.counts != nil {
+		counts = next.counts
+	}
 	res, err := tx.Run(ctx, watermarkSetQuery, map[string]any{
-		"id": p.id(run), "after": hex.EncodeToString(next.after), "written": next.written,
+		"id": p.id(run), "after": hex.EncodeToString(next.after), "written": next.written, "counts": counts,
 	})
 	if err == nil {
 		_, err = res.Consume(ctx)
@@ -111,12 +131,14 @@ func lockWatermark(ctx context.Context, tx neo4j.ManagedTransaction, run string,
 	if err != nil {
 		return watermark{}, err
 	}
-	after, _ := rec.Get("after")
-	written, _ := rec.Get("written")
-	return decodeWatermark(after, written)
+	return decodeWatermark(rec)
 }
 
-func decodeWatermark(after, written any) (watermark, error) {
+// decodeWatermark reads the after, written and counts columns of rec.
+func decodeWatermark(rec *neo4j.Record) (watermark, error) {
+	after, _ := rec.Get("after")
+	written, _ := rec.Get("written")
+	counts, _ := rec.Get("counts")
 	s, _ := after.(string)
 	n, _ := written.(int64)
 	b, err := hex.DecodeString(s)
@@ -126,13 +148,20 @@ func decodeWatermark(after, written any) (watermark, error) {
 	if len(b) == 0 {
 		b = nil
 	}
-	return watermark{after: b, written: n}, nil
+	wm := watermark{after: b, written: n}
+	if list, ok := counts.([]any); ok {
+		wm.counts = make([]int64, len(list))
+		for i, c := range list {
+			wm.counts[i], _ = c.(int64)
+		}
+	}
+	return wm, nil
 }
 
 // runStatement runs one statement of a batch and, for a checked one, makes
 // sure every row found its endpoints.
 func runStatement(ctx context.Context, tx neo4j.ManagedTransaction, s statement) error {
-	res, err := tx.Run(ctx, s.cypher, map[string]any{"rows": s.rows})
+	res, err := tx.Run(ctx, s.cypher, s.params)
 	if err != nil {
 		return err
 	}
@@ -145,8 +174,8 @@ func runStatement(ctx context.Context, tx neo4j.ManagedTransaction, s statement)
 		return err
 	}
 	n, _ := rec.Get("n")
-	if n != int64(len(s.rows)) {
-		return fmt.Errorf("%w: %v of %d rows matched both ends (is the target missing nodes that the state file has?)", ErrMissingEndpoint, n, len(s.rows))
+	if n != int64(s.want) {
+		return fmt.Errorf("%w: %v of %d relationships matched both ends (is the target missing nodes that the state file has?)", ErrMissingEndpoint, n, s.want)
 	}
 	return nil
 }
@@ -171,9 +200,7 @@ func (g *Graph) readWatermarks(ctx context.Context, run string) (map[string]wate
 	out := make(map[string]watermark, len(recs))
 	for _, r := range recs {
 		id, _ := r.Get("id")
-		after, _ := r.Get("after")
-		written, _ := r.Get("written")
-		wm, err := decodeWatermark(after, written)
+		wm, err := decodeWatermark(r)
 		if err != nil {
 			return nil, fmt.Errorf("read watermark %v: %w", id, err)
 		}

@@ -11,16 +11,16 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// firstBatch reads the first batch of the first partition of the Learner
-// bucket of a begun load.
+// firstBatch reads the first batch of the first partition of a begun load
+// (the first node bucket, which needs no other bucket written first).
 func firstBatch(t *testing.T, db *bolt.DB, plan checkpoint.LoadPlan, size int) (partition, batch) {
 	t.Helper()
-	parts, err := planPartitions(db, plan.Partitions)
+	parts, err := planPartitions(db, plan)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range parts {
-		if p.b.name() == "Learner" && p.part == 0 {
+		if p.b.kind == checkpoint.KindNodes && p.part == 0 {
 			bt, err := p.b.read(db, p.r, nil, size, Mode(plan.Mode))
 			if err != nil || bt.count != size {
 				t.Fatalf("read first batch: %d entities, %v", bt.count, err)
@@ -28,7 +28,7 @@ func firstBatch(t *testing.T, db *bolt.DB, plan checkpoint.LoadPlan, size int) (
 			return p, bt
 		}
 	}
-	t.Fatal("no Learner partition 0")
+	t.Fatal("no node partition")
 	return partition{}, batch{}
 }
 
@@ -105,7 +105,7 @@ func TestStaleMarkInsideTheLoadIsSkipped(t *testing.T) {
 	l := &loader{g: g, db: db, plan: plan, mode: ModeMerge, opt: LoadOptions{BatchSize: 7}.withDefaults(), st: newStats(ModeMerge)}
 	l.prog = newProgress(nil, false, 0, 0)
 	l.retry = newRetrier(0, l.prog.logf, l.st)
-	l.marks = map[string]checkpoint.LoadMark{} // as if reconcile had not run
+	l.marks = map[string]resumePoint{} // as if reconcile had not run
 	if err := l.partition(ctx, s, p); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,256 @@
+package graphwrite
+
+import (
+	"bytes"
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/learnergraph/importer/checkpoint"
+	"github.com/learnergraph/importer/staging"
+	bolt "go.etcd.io/bbolt"
+)
+
+// A learner group is how a create mode load writes the per-learner
+// buckets: one batch is a range of learner ordinals, read in step from
+// every per-learner bucket (staging keys them all by ordinal), and written
+// by one statement that creates the learners, their state nodes and all
+// their relationships. The learner side of a relationship is the node the
+// same statement just created, and a state node is created next to its
+// HAS_*_STATE relationship, so only the shared end (country, city, skill,
+// program, company) is looked up in an index: about one index seek per
+// entity fewer than bucket by bucket, which looks up both ends of every
+// relationship.
+//
+// The group has one watermark per partition, like a bucket; its `after`
+// is the key of the batch's last learner, and it also counts what it has
+// written per member bucket (`counts`), so the state file's load marks and
+// `importer status` still report label by label.
+
+// kindLearners is the kind of the learner group in watermark ids.
+const kindLearners = "learners"
+
+// learnerGroup returns the group of every per-learner bucket, the Learner
+// node bucket first, in load order.
+func learnerGroup() bucket {
+	g := bucket{kind: kindLearners}
+	for _, b := range buckets() {
+		if b.perLearner() {
+			g.members = append(g.members, b)
+		}
+	}
+	return g
+}
+
+// loadBuckets returns the buckets of a load in order: every bucket on its
+// own, or, grouped, the shared buckets and then the learner group.
+func loadBuckets(grouped bool) []bucket {
+	if !grouped {
+		return buckets()
+	}
+	var out []bucket
+	for _, b := range buckets() {
+		if !b.perLearner() {
+			out = append(out, b)
+		}
+	}
+	return append(out, learnerGroup())
+}
+
+// memberField is the name of member i's part of a group row or of the
+// group statement's parameters.
+func memberField(i int) string { return "m" + strconv.Itoa(i) }
+
+// stateMember returns the index of the member whose node bucket holds the
+// end of rel member m, or -1 when the end is a shared node.
+func (b bucket) stateMember(m bucket) int {
+	for i, n := range b.members {
+		if n.kind == checkpoint.KindNodes && n.node.Label == m.rel.End {
+			return i
+		}
+	}
+	return -1
+}
+
+// readGroup copies the next batch of the group's partition r out of the
+// state file: up to limit learners after the learner key after, and every
+// entity of those learners in the other member buckets. When fewer than
+// limit learners are left, it reads the other buckets to the end of r, so
+// nothing staged past the last learner is ever left behind.
+func (b bucket) readGroup(db *bolt.DB, r staging.Range, after []byte, limit int) (batch, error) {
+	out := batch{after: after, counts: make([]int64, len(b.members))}
+	err := db.View(func(tx *bolt.Tx) error {
+		read := groupRead{nodes: make([][]staging.Node, len(b.members)), rels: make([][]staging.Rel, len(b.members))}
+		learners, last, err := staging.ReadNodes(tx, b.members[0].node.Label, r, after, limit)
+		if err != nil {
+			return err
+		}
+		read.nodes[0] = learners
+		span := staging.Range{From: r.From, To: r.To}
+		if after != nil {
+			span.From = staging.AfterLearner(after)
+		}
+		if len(learners) == limit {
+			span.To = staging.AfterLearner(last)
+		}
+		for i, m := range b.members[1:] {
+			i++
+			var end []byte
+			if m.kind == checkpoint.KindNodes {
+				read.nodes[i], end, err = staging.ReadNodes(tx, m.node.Label, span, nil, math.MaxInt)
+			} else {
+				read.rels[i], end, err = staging.ReadRels(tx, m.rel.Type, span, nil, math.MaxInt)
+			}
+			if err != nil {
+				return err
+			}
+			if k := staging.LearnerKey(end); bytes.Compare(k, last) > 0 {
+				last = k
+			}
+		}
+		for i := range b.members {
+			out.counts[i] = int64(len(read.nodes[i]) + len(read.rels[i]))
+			out.count += int(out.counts[i])
+		}
+		out.last = last
+		if out.count > 0 {
+			out.stmts, err = b.groupStatements(read)
+		}
+		return err
+	})
+	return out, err
+}
+
+// groupRead is what readGroup found, by member.
+type groupRead struct {
+	nodes [][]staging.Node
+	rels  [][]staging.Rel
+}
+
+// groupStatements builds the batch's group statement and, for any entity
+// that does not fit a learner row of the batch (none does not, from a
+// state file staged by this importer), the bucket statements that write it
+// on its own: nodes before the group statement, relationships after.
+func (b bucket) groupStatements(read groupRead) ([]statement, error) {
+	learner := b.members[0].node
+	rows := make([]map[string]any, len(read.nodes[0]))
+	index := make(map[string]int, len(rows))
+	for i, n := range read.nodes[0] {
+		if err := nodeDeclared(learner, n); err != nil {
+			return nil, err
+		}
+		rows[i] = map[string]any{"l": Params(n.Props)}
+		index[n.Key] = i
+	}
+	params := map[string]any{}
+	var before, after []statement
+	want := 0
+	for i, m := range b.members[1:] {
+		i++
+		f := memberField(i)
+		if m.kind == checkpoint.KindNodes {
+			left, err := addStates(rows, index, f, m.node, read.nodes[i])
+			if err != nil {
+				return nil, err
+			}
+			before = append(before, m.nodeStatements(left, ModeCreate)...)
+			continue
+		}
+		if err := relsDeclared(m.rel, read.rels[i]); err != nil {
+			return nil, err
+		}
+		var left []staging.Rel
+		if s := b.stateMember(m); s >= 0 {
+			left = addStateRels(rows, index, memberField(s), f, read.rels[i])
+		} else {
+			var list []any
+			list, left = sharedRels(index, m.rel, read.rels[i])
+			params[f] = list
+			want += len(list)
+		}
+		stmts, err := m.relStatements(left, ModeCreate)
+		if err != nil {
+			return nil, err
+		}
+		after = append(after, stmts...)
+	}
+	all := make([]any, len(rows))
+	for i, r := range rows {
+		all[i] = r
+	}
+	params["rows"] = all
+	group := statement{cypher: groupQuery(b), params: params, checked: true, want: want}
+	return append(append(before, group), after...), nil
+}
+
+// addStates puts each state node into its learner's row, as field f: a
+// one-element list of {p: the schema's properties, d: the data's, and one
+// empty list per relationship member that may join it}. It returns the
+// nodes whose learner is not in the batch.
+func addStates(rows []map[string]any, index map[string]int, f string, spec staging.NodeSpec, nodes []staging.Node) ([]staging.Node, error) {
+	var left []staging.Node
+	for _, n := range nodes {
+		if err := nodeDeclared(spec, n); err != nil {
+			return nil, err
+		}
+		i, ok := index[n.Key]
+		if !ok || rows[i][f] != nil {
+			left = append(left, n)
+			continue
+		}
+		p := make(map[string]any, len(spec.Props))
+		d := map[string]any{}
+		for _, q := range n.Props {
+			if spec.DataPrefix != "" && !slices.Contains(spec.Props, q.Name) {
+				d[q.Name] = Param(q.Value)
+			} else {
+				p[q.Name] = Param(q.Value)
+			}
+		}
+		rows[i][f] = []any{map[string]any{"p": p, "d": d, "r": map[string]any{}}}
+	}
+	return left, nil
+}
+
+// addStateRels puts each relationship to a state node into the state's
+// entry of its learner's row (field s), under f in its "r" map. It returns
+// the relationships that do not join a learner of the batch to that
+// learner's own state node.
+func addStateRels(rows []map[string]any, index map[string]int, s, f string, rels []staging.Rel) []staging.Rel {
+	var left []staging.Rel
+	for _, r := range rels {
+		i, ok := index[r.Start]
+		if !ok || r.End != r.Start || rows[i][s] == nil {
+			left = append(left, r)
+			continue
+		}
+		joins := rows[i][s].([]any)[0].(map[string]any)["r"].(map[string]any)
+		if joins[f] != nil {
+			left = append(left, r)
+			continue
+		}
+		joins[f] = []any{Params(r.Props)}
+	}
+	return left
+}
+
+// sharedRels lists the relationships to shared nodes as {i: the learner's
+// row, e: end key, p: properties}, sorted by end key so that concurrent
+// batches lock sparse end nodes in one order. It returns the relationships
+// whose learner is not in the batch apart.
+func sharedRels(index map[string]int, spec staging.RelSpec, rels []staging.Rel) (list []any, left []staging.Rel) {
+	list = make([]any, 0, len(rels))
+	for _, r := range sortedByEnd(rels) {
+		i, ok := index[r.Start]
+		if !ok {
+			left = append(left, r)
+			continue
+		}
+		x := map[string]any{"i": int64(i), "e": r.End}
+		if len(spec.Props) > 0 {
+			x["p"] = Params(r.Props)
+		}
+		list = append(list, x)
+	}
+	return list, left
+}
