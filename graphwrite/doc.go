@@ -37,6 +37,14 @@
 //  3. moves the watermark to the batch's last key, and adds the batch's
 //     size to `written`.
 //
+// In create mode the per-learner buckets load as one learner group
+// (group.go): a batch is then about BatchSize entities of a range of
+// learners, read in step from every per-learner bucket (all keyed by the
+// learner's ordinal, so a learner's key is an exact resume point for all
+// of them), and written by one statement. The group has one watermark per
+// partition like any bucket; its `after` is the batch's last learner key,
+// and its `counts` keeps `written` per member bucket for the load marks.
+//
 // Since the batch and its watermark move commit or roll back together, at
 // every instant Neo4j holds exactly the batches up to its watermarks, and
 // the watermark says where the next batch starts. What can go wrong is
@@ -74,8 +82,9 @@
 // # Parallelism and locks
 //
 // Workers pull the partitions of the current bucket; buckets go one after
-// another in schema order, so a relationship is written after both of its
-// endpoints. Per-learner buckets (Learner, its state nodes, and every
+// another in schema order (the learner group after every shared bucket),
+// so a relationship is written after both of its endpoints, or, in the
+// group, together with its learner and state node. Per-learner buckets (Learner, its state nodes, and every
 // relationship that starts at a Learner) split into disjoint learner
 // ranges, so two concurrent batches never touch the same learner; the
 // other end (country, city, skill, program, company) is shared, but Neo4j

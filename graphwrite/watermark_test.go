@@ -119,3 +119,76 @@ func TestStaleMarkInsideTheLoadIsSkipped(t *testing.T) {
 		t.Fatalf("graph differs from an uninterrupted load (-want +got):\n%s", diff)
 	}
 }
+
+// TestGroupCommitWithoutMarkIsNotWrittenTwice is
+// TestCommitWithoutMarkIsNotWrittenTwice for a batch of the learner group:
+// learners, state nodes and relationships committed together, the load
+// mark not updated; the resume must write none of them again.
+func TestGroupCommitWithoutMarkIsNotWrittenTwice(t *testing.T) {
+	g := testGraph(t)
+	ctx := context.Background()
+	clearGraph(t, g)
+	db := openState(t, stagedFile(t, crashRows, 1))
+	plan, err := Begin(ctx, g, db, ModeCreate, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !plan.Grouped {
+		t.Fatal("a create mode plan is not grouped")
+	}
+	if err := g.EnsureConstraints(ctx); err != nil {
+		t.Fatal(err)
+	}
+	parts, err := planPartitions(db, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := g.session(ctx, neo4j.AccessModeWrite)
+	defer s.Close(ctx)
+	nop := func(error) {}
+	var group partition
+	var before int64 // entities committed before the resume
+	for _, p := range parts {
+		if p.b.kind == kindLearners {
+			group = p
+			break
+		}
+		// The shared nodes and IN_COUNTRY, which the group needs first.
+		bt, err := p.b.read(db, p.r, nil, 1<<30, ModeCreate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := commitBatch(ctx, s, plan.RunID, p, bt, nop); err != nil {
+			t.Fatal(err)
+		}
+		before += int64(bt.count)
+	}
+	bt, err := group.b.read(db, group.r, nil, 20, ModeCreate)
+	if err != nil || bt.counts[0] != 20 || bt.count <= 20 {
+		t.Fatalf("read first group batch: %d learners, %d entities, %v", bt.counts[0], bt.count, err)
+	}
+	out, err := commitBatch(ctx, s, plan.RunID, group, bt, nop)
+	if err != nil || out.moved {
+		t.Fatalf("first commit: %+v, %v", out, err)
+	}
+	before += int64(bt.count)
+	again, err := commitBatch(ctx, s, plan.RunID, group, bt, nop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(outcome{wm: out.wm, moved: true}, again, cmp.AllowUnexported(outcome{}, watermark{})); diff != "" {
+		t.Fatalf("second commit of the same batch (-want +got):\n%s", diff)
+	}
+	stats, err := Load(ctx, g, db, LoadOptions{Workers: 2, BatchSize: 300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(stagedDump(t, db), dump(t, g), cmpopts.EquateEmpty()); diff != "" {
+		t.Fatalf("graph after the resume differs from the staged one (-staged +loaded):\n%s", diff)
+	}
+	var counts checkpoint.Counts
+	db.View(func(tx *bolt.Tx) error { counts, err = checkpoint.ReadCounts(tx); return err })
+	if got, want := stats.Nodes+stats.Relationships, total(counts)-before; got != want {
+		t.Errorf("resume wrote %d entities, want %d (all but what was committed before)", got, want)
+	}
+}
