@@ -172,6 +172,16 @@ func runStage(ctx context.Context, cfg config, csvPath, statePath string, res *R
 		res.Relationships += v
 		res.staged[k] = v
 	}
+	for _, n := range staging.Nodes() {
+		if n.PerLearner {
+			res.staged[learnerGroup] += counts.Nodes[n.Label]
+		}
+	}
+	for _, r := range staging.Rels() {
+		if r.PerLearner() {
+			res.staged[learnerGroup] += counts.Relationships[r.Type]
+		}
+	}
 	cfg.logf("staged %d rows in %.1f s: %.0f rows/s", counts.Rows.Read, res.Stage.Seconds, float64(counts.Rows.Read)/res.Stage.Seconds)
 	return samples, nil
 }

@@ -138,16 +138,25 @@ func table(r Result) string {
 	if s := r.SpeedUp(); s > 0 {
 		speed = strconv.FormatFloat(round(s, 0), 'f', -1, 64) + "×"
 	}
+	nodeRate, relRate := rate(r.NodesPerSec()), rate(r.RelsPerSec())
+	if r.Mode == "create" {
+		nodeRate, relRate = "–", "–" // written together, learner by learner
+	}
 	fmt.Fprintf(&b, "| importer: stage, then load (%s, %d workers × %s) | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s / %s | %s |\n",
 		r.Mode, r.Workers, count(int64(r.BatchSize)), count(r.Rows), mb(r.Bytes), secs(r.Stage.Seconds), secs(r.Load.Seconds),
-		rate(r.RowsPerSec()), rate(r.NodesPerSec()), rate(r.RelsPerSec()), tx,
+		rate(r.RowsPerSec()), nodeRate, relRate, tx,
 		mib(r.Stage.PeakHeap), mib(r.Load.PeakHeap), mib(r.Stage.PeakRSS), mib(r.Load.PeakRSS), speed)
 	b.WriteString("\n")
 	fmt.Fprintf(&b, "Machine: %s.\n", r.Machine)
 	fmt.Fprintf(&b, "Graph: %s rows read, %s staged, %s rejected; %s nodes and %s relationships (%s entities).\n",
 		count(r.Rows), count(r.Staged), count(r.Rejected), count(r.Nodes), count(r.Relationships), count(r.Nodes+r.Relationships))
-	fmt.Fprintf(&b, "Load: nodes in %s s, relationships in %s s; %s; verify: %s in %s s.\n",
-		secs(r.NodeSeconds), secs(r.RelSeconds()), retries(r.Retries), differences(r.Differences), secs(r.Verify.Seconds))
+	if r.Mode == "create" {
+		fmt.Fprintf(&b, "Load: learners with their state nodes and relationships written together (nodes/s and rels/s do not apply); %s; verify: %s in %s s.\n",
+			retries(r.Retries), differences(r.Differences), secs(r.Verify.Seconds))
+	} else {
+		fmt.Fprintf(&b, "Load: nodes in %s s, relationships in %s s; %s; verify: %s in %s s.\n",
+			secs(r.NodeSeconds), secs(r.RelSeconds()), retries(r.Retries), differences(r.Differences), secs(r.Verify.Seconds))
+	}
 	entities := float64(r.Nodes + r.Relationships)
 	fmt.Fprintf(&b, "CPU cost: stage %s µs of importer CPU per row; load %s µs of Neo4j CPU and %s µs of importer CPU per entity.\n",
 		micros(r.Stage.CPU, float64(r.Rows)), micros(r.Load.Neo4jCPU, entities), micros(r.Load.CPU, entities))

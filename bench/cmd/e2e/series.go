@@ -75,19 +75,35 @@ func nodesDone(samples []sample, nodes int64) (time.Duration, bool) {
 	return 0, false
 }
 
+// learnerGroup names the per-learner buckets that a create mode load
+// writes together, learner by learner (graphwrite's learner group).
+const learnerGroup = "learners"
+
 // inProgress names the first bucket in load order (node labels, then
 // relationship types, as graphwrite writes them) that Neo4j does not hold
-// entirely, or "" when the load is complete.
+// entirely, or "" when the load is complete. In create mode the
+// per-learner buckets load together, after the others, as learnerGroup.
 func inProgress(st checkpoint.Status) string {
-	for _, l := range staging.Labels() {
-		if st.Loaded.Nodes[l] < st.Nodes[l] {
-			return l
+	grouped := st.Mode == "create"
+	group := false
+	for _, n := range staging.Nodes() {
+		if st.Loaded.Nodes[n.Label] < st.Nodes[n.Label] {
+			if !grouped || !n.PerLearner {
+				return n.Label
+			}
+			group = true
 		}
 	}
-	for _, t := range staging.Types() {
-		if st.Loaded.Relationships[t] < st.Relationships[t] {
-			return t
+	for _, r := range staging.Rels() {
+		if st.Loaded.Relationships[r.Type] < st.Relationships[r.Type] {
+			if !grouped || !r.PerLearner() {
+				return r.Type
+			}
+			group = true
 		}
+	}
+	if group {
+		return learnerGroup
 	}
 	return ""
 }
