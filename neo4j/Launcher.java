@@ -14,7 +14,9 @@ import org.neo4j.configuration.ssl.SslPolicyScope;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.DatabaseShutdownException;
 import org.neo4j.graphdb.Transaction;
+import org.neo4j.graphdb.TransactionTerminatedException;
 import org.neo4j.logging.log4j.Log4jLogProvider;
 
 /**
@@ -152,7 +154,25 @@ public final class Launcher {
      * wins. Neo4j refuses to "change" a password to the one it already has;
      * that case is fine.
      */
-    private static void setPassword(GraphDatabaseService system, String password) {
+    private static void setPassword(GraphDatabaseService system, String password) throws InterruptedException {
+        // On a busy machine the system database can still be coming up when
+        // build() returns ("not currently available", transaction
+        // terminated): wait for it, up to a minute, instead of failing the start.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                alterPassword(system, password);
+                return;
+            } catch (TransactionTerminatedException | DatabaseShutdownException e) {
+                if (attempt == 60) {
+                    throw e;
+                }
+                log("system database not available yet (" + e.getClass().getSimpleName() + "); retrying");
+                Thread.sleep(1000);
+            }
+        }
+    }
+
+    private static void alterPassword(GraphDatabaseService system, String password) {
         try (Transaction tx = system.beginTx()) {
             tx.execute("ALTER USER neo4j SET PASSWORD $p CHANGE NOT REQUIRED", Map.of("p", password));
             tx.commit();
