@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -34,6 +35,7 @@ func Driver(t testing.TB) (neo4j.DriverWithContext, string) {
 	if err != nil {
 		t.Fatalf("neo4j driver for %s: %v", host(uri), err)
 	}
+	waitForOtherHolder(t)
 	err = verify(driver)
 	switch {
 	case err == nil:
@@ -119,21 +121,51 @@ func isSecurity(err error) bool {
 	return errors.As(err, &ne) && strings.HasPrefix(ne.Code, "Neo.ClientError.Security.")
 }
 
+// held counts the Locks this test binary holds.
+var held atomic.Int32
+
+// waitForOtherHolder waits while another test binary holds the lock: its
+// test may have stopped Neo4j (a restart, a SIGKILL, an offline load), and
+// every test leaves Neo4j running when it releases the lock. Without the
+// wait, Driver's connectivity check would fail (and fail CI) in that window.
+// A binary that holds the lock itself has nobody else to wait for.
+func waitForOtherHolder(t testing.TB) {
+	t.Helper()
+	if held.Load() > 0 {
+		return
+	}
+	f := openLock(t)
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH); err != nil {
+		t.Fatalf("wait for the test database lock: %v", err)
+	}
+}
+
+func openLock(t testing.TB) *os.File {
+	t.Helper()
+	f, err := os.OpenFile(filepath.Join(os.TempDir(), "importer-neo4j-tests.lock"), os.O_CREATE|os.O_RDWR, 0o666)
+	if err != nil {
+		t.Fatalf("lock test database: %v", err)
+	}
+	return f
+}
+
 // Lock serializes the tests that write the shared test database across test
 // binaries (`go test ./...` runs packages in parallel): it holds an exclusive
 // lock on $TMPDIR/importer-neo4j-tests.lock until the test ends. The
 // graphwrite tests take the same lock.
 func Lock(t testing.TB) {
 	t.Helper()
-	f, err := os.OpenFile(filepath.Join(os.TempDir(), "importer-neo4j-tests.lock"), os.O_CREATE|os.O_RDWR, 0o666)
-	if err != nil {
-		t.Fatalf("lock test database: %v", err)
-	}
+	f := openLock(t)
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
 		f.Close()
 		t.Fatalf("lock test database: %v", err)
 	}
-	t.Cleanup(func() { f.Close() }) // closing releases the lock
+	held.Add(1)
+	t.Cleanup(func() {
+		held.Add(-1)
+		f.Close() // closing releases the lock
+	})
 }
 
 func env(name, fallback string) string {
