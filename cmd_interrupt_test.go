@@ -123,6 +123,11 @@ func beginLoad(t *testing.T, state string) {
 	if _, err := graphwrite.Begin(ctx, g, db, graphwrite.ModeCreate, 2); err != nil {
 		t.Fatal(err)
 	}
+	// The load creates them too, but behind holdLearnerKeys' open
+	// transaction a constraint would wait for it, not a batch.
+	if err := g.EnsureConstraints(ctx); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func neo4jEnvOr(name, def string) string {
@@ -136,7 +141,8 @@ func neo4jEnvOr(name, def string) string {
 // on a lock, or the load ends (which fails the test).
 func waitForBlockedTransaction(t *testing.T, driver neo4j.DriverWithContext, database string, done <-chan string) {
 	t.Helper()
-	for {
+	deadline := time.Now().Add(5 * time.Minute) // a bound on a failure; a pass does not wait for it
+	for time.Now().Before(deadline) {
 		res, err := neo4j.ExecuteQuery(context.Background(), driver,
 			"SHOW TRANSACTIONS YIELD status WHERE status STARTS WITH 'Blocked' RETURN count(*) AS n",
 			nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(database))
@@ -152,6 +158,7 @@ func waitForBlockedTransaction(t *testing.T, driver neo4j.DriverWithContext, dat
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+	t.Fatal("no load batch blocked in Neo4j within 5 minutes")
 }
 
 // TestSecondSignalStopsTheProcessAtOnce runs the real binary into a
