@@ -50,9 +50,15 @@ func ReadStatus(tx *bolt.Tx) (Status, error) {
 	if err != nil {
 		return Status{}, err
 	}
-	in, _, err := ReadInput(tx)
+	in, staged, err := ReadInput(tx)
 	if err != nil {
 		return Status{}, err
+	}
+	if staged && !hasCounts(tx) {
+		// Stage writes the counters with the input record, in the state
+		// file's first transaction: a file with one and not the other
+		// lost a page's entries (a damaged page header).
+		return Status{}, &DamagedError{Path: tx.DB().Path(), Detail: "the counters are missing"}
 	}
 	marks, err := ReadLoadMarks(tx)
 	if err != nil {
@@ -106,4 +112,10 @@ func sumMarks(counts Counts, marks []LoadMark) Loaded {
 		}
 	}
 	return l
+}
+
+func hasCounts(tx *bolt.Tx) bool {
+	var c Counts
+	ok, err := getJSON(tx, keyCounts, &c)
+	return ok && err == nil
 }
