@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"runtime/pprof"
@@ -63,17 +64,24 @@ func runBench(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
+	// A failure of the offline phases still reports the phases that
+	// finished (their figures took many minutes to measure), then fails.
+	var offlineErr error
 	if cfg.offline {
-		if err := runOffline(ctx, cfg, statePath, &res); err != nil {
-			return fmt.Errorf("offline: %w", err)
+		if offlineErr = runOffline(ctx, cfg, statePath, &res); offlineErr != nil {
+			offlineErr = fmt.Errorf("offline: %w", offlineErr)
+			cfg.logf("the offline phases failed (%v); the table holds the phases that finished", offlineErr)
 		}
 	}
-	if !cfg.keep {
+	if !cfg.keep && offlineErr == nil {
 		os.Remove(csvPath)
 		os.Remove(statePath)
 		os.Remove(statePath + ".progress")
 	}
-	return report(cfg, res, stageSamples, loadSamples)
+	if err := report(cfg, res, stageSamples, loadSamples); err != nil {
+		return errors.Join(offlineErr, err)
+	}
+	return offlineErr
 }
 
 func generate(path string, rows int, seed int64, badRate float64) (bench.GenStats, error) {
