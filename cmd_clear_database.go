@@ -77,7 +77,11 @@ Examples:
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(rc.stderr, "importer: deleted %d nodes and %d relationships from %s database %q\n", c.Nodes, c.Relationships, g.Address(), g.Database())
+			fmt.Fprintf(rc.stderr, "importer: deleted %d nodes and %d relationships from %s database %q", c.Nodes, c.Relationships, g.Address(), g.Database())
+			if c.Retries > 0 {
+				fmt.Fprintf(rc.stderr, " (%d batches retried after deadlocks)", c.Retries)
+			}
+			fmt.Fprintln(rc.stderr)
 			return nil
 		},
 	}

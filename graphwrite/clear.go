@@ -22,9 +22,10 @@ const (
 // and no transaction grows with the graph:
 //
 //  1. the relationships of the schema's types, one type per worker, the
-//     most numerous first, each in transactions of clearBatch (a
-//     deadlock between two types that share a node is retried by the
-//     driver);
+//     most numerous first, each in transactions of clearBatch; two types
+//     that share nodes deadlock now and then (at 1.7M rows often enough
+//     to outlast the driver's 15 s of retries), so each batch is retried
+//     with the load's backoff for up to DefaultRetryFor, and counted;
 //  2. the nodes of the schema's labels (and the watermarks) the same way,
 //     which now have no relationships left, so they take no lock but
 //     their own (a node with two labels waits for the last sweep);
@@ -54,6 +55,9 @@ func clearLabelQuery(label string) string {
 type Cleared struct {
 	Nodes         int64
 	Relationships int64
+	// Retries counts batches run again after a deadlock or another
+	// transient error the driver's own retries did not outlast.
+	Retries int64
 }
 
 func (c *Cleared) add(s neo4j.ResultSummary) {
@@ -120,6 +124,13 @@ func (g *Graph) clearParallel(ctx context.Context, jobs []clearJob, c *Cleared) 
 	}
 	close(queue)
 	var mu sync.Mutex
+	st := newStats(ModeCreate)
+	retry := newRetrier(DefaultRetryFor, func(string, ...any) {}, st)
+	defer func() {
+		for _, n := range st.snapshot().Retries {
+			c.Retries += n
+		}
+	}()
 	errs := make([]error, min(clearWorkers, len(todo)))
 	var wg sync.WaitGroup
 	for i := range errs {
@@ -128,7 +139,7 @@ func (g *Graph) clearParallel(ctx context.Context, jobs []clearJob, c *Cleared) 
 			defer s.Close(context.Background())
 			for j := range queue {
 				var mine Cleared
-				err := clearAll(ctx, s, j, &mine)
+				err := clearAll(ctx, s, retry, j, &mine)
 				mu.Lock()
 				c.Nodes += mine.Nodes
 				c.Relationships += mine.Relationships
@@ -150,17 +161,22 @@ func (g *Graph) clearParallel(ctx context.Context, jobs []clearJob, c *Cleared) 
 }
 
 // clearAll runs j's batches until one deletes nothing.
-func clearAll(ctx context.Context, s neo4j.SessionWithContext, j clearJob, c *Cleared) error {
+func clearAll(ctx context.Context, s neo4j.SessionWithContext, retry *retrier, j clearJob, c *Cleared) error {
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		out, err := s.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-			res, err := tx.Run(ctx, j.cypher, map[string]any{"n": clearBatch})
-			if err != nil {
-				return nil, err
-			}
-			return res.Consume(ctx)
+		var out any
+		err := retry.do(ctx, "clear "+j.name, func() error {
+			var err error
+			out, err = s.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+				res, err := tx.Run(ctx, j.cypher, map[string]any{"n": clearBatch})
+				if err != nil {
+					return nil, err
+				}
+				return res.Consume(ctx)
+			})
+			return err
 		})
 		if err != nil {
 			return err

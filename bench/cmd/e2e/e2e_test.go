@@ -213,7 +213,7 @@ func TestTable(t *testing.T) {
 		Stage:       Phase{Seconds: 50, PeakHeap: 100 << 20, PeakRSS: 300 << 20, PeakAnon: 200 << 20, CPU: 80, Neo4jCPU: 1, LoadAvg: [2]float64{1, 2}},
 		Load:        Phase{Seconds: 500, PeakHeap: 120 << 20, PeakRSS: 900 << 20, CPU: 100, Neo4jCPU: 700},
 		NodeSeconds: 100, Batches: 4200, Transactions: 4250, Retries: map[string]int64{"Neo.TransientError.Transaction.DeadlockDetected": 3},
-		Verify: Phase{Seconds: 2},
+		Verify: Phase{Seconds: 2}, ClearLoaded: Phase{Seconds: 200, Neo4jCPU: 300},
 		Baseline: &Baseline{Rows: 2000, Bytes: 1300000, Nodes: 10000, Relationships: 20000, NodeSeconds: 25, RelSeconds: 55,
 			Transactions: 30000, Phase: Phase{Seconds: 80, PeakHeap: 20 << 20, PeakRSS: 40 << 20}},
 	}
@@ -231,6 +231,7 @@ CPU cost: stage 47.1 µs of importer CPU per row; load 33.3 µs of Neo4j CPU and
 - clear         0.0 s  importer CPU – cores, Neo4j CPU – cores, load average 0.0 → 0.0, peak RSS without mapped files –
 - load          500 s  importer CPU 0.20 cores, Neo4j CPU 1.40 cores, load average 0.0 → 0.0, peak RSS without mapped files –
 - verify        2.0 s  importer CPU – cores, Neo4j CPU – cores, load average 0.0 → 0.0, peak RSS without mapped files –
+- wipe          200 s  importer CPU – cores, Neo4j CPU 1.50 cores, load average 0.0 → 0.0, peak RSS without mapped files –
 - baseline     80.0 s  for 2,000 rows (1.3 MB, 10,000 nodes, 20,000 relationships, no differences), importer CPU – cores, Neo4j CPU – cores, load average 0.0 → 0.0
 `
 	if d := cmp.Diff(want, table(r)); d != "" {

@@ -65,6 +65,8 @@ type Result struct {
 	Transactions  int64            `json:"transactions"` // started during Load, -1 unknown
 	Retries       map[string]int64 `json:"retries"`
 	Verify        Phase            `json:"verify"`
+	ClearLoaded   Phase            `json:"clearLoaded"`  // "wipe": clear-database of the loaded graph
+	ClearRetries  int64            `json:"clearRetries"` // its batches retried after a deadlock
 	VerifyTx      int64            `json:"verifyTransactions"`
 	Differences   int              `json:"differences"`
 	Buckets       []BucketRate     `json:"buckets"` // the load, bucket by bucket
@@ -163,7 +165,7 @@ func table(r Result) string {
 	for _, p := range []struct {
 		name string
 		ph   Phase
-	}{{"generate", r.Generate}, {"stage", r.Stage}, {"clear", r.Clear}, {"load", r.Load}, {"verify", r.Verify}} {
+	}{{"generate", r.Generate}, {"stage", r.Stage}, {"clear", r.Clear}, {"load", r.Load}, {"verify", r.Verify}, {"wipe", r.ClearLoaded}} {
 		fmt.Fprintf(&b, "- %-8s %8s s  importer CPU %s cores, Neo4j CPU %s cores, load average %.1f → %.1f, peak RSS without mapped files %s\n",
 			p.name, secs(p.ph.Seconds), cores(p.ph.CPU, p.ph.Seconds), cores(p.ph.Neo4jCPU, p.ph.Seconds), p.ph.LoadAvg[0], p.ph.LoadAvg[1], mib(p.ph.PeakAnon))
 	}
