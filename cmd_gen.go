@@ -13,7 +13,7 @@ import (
 	"github.com/peterbourgon/ff/v3"
 	"github.com/peterbourgon/ff/v3/ffcli"
 
-	"github.com/learnergraph/importer/bench"
+	"github.com/learnergraph/importer/samplegen"
 )
 
 func newGenCommand(rc *rootConfig) *ffcli.Command {
@@ -50,7 +50,7 @@ Examples:
 		FlagSet: fs,
 		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
 		Exec: func(ctx context.Context, args []string) error {
-			opt := bench.GenOptions{Rows: *rows, Seed: *seed, BadRate: *badRate}
+			opt := samplegen.GenOptions{Rows: *rows, Seed: *seed, BadRate: *badRate}
 			if err := checkGenOptions(opt); err != nil {
 				return usageError{err}
 			}
@@ -60,7 +60,7 @@ Examples:
 }
 
 // checkGenOptions rejects what Generate would, as a one-line usage error.
-func checkGenOptions(opt bench.GenOptions) error {
+func checkGenOptions(opt samplegen.GenOptions) error {
 	if opt.Rows < 0 {
 		return fmt.Errorf("gen: --rows must be 0 or more, not %d", opt.Rows)
 	}
@@ -71,13 +71,13 @@ func checkGenOptions(opt bench.GenOptions) error {
 }
 
 // runGen generates to out (stdout when empty) and prints the summary.
-func runGen(ctx context.Context, rc *rootConfig, opt bench.GenOptions, out string, overwrite bool) error {
+func runGen(ctx context.Context, rc *rootConfig, opt samplegen.GenOptions, out string, overwrite bool) error {
 	start := time.Now()
-	var stats bench.GenStats
+	var stats samplegen.GenStats
 	var err error
 	if out == "" {
 		out = "stdout"
-		stats, err = bench.Generate(ctxWriter{ctx, rc.stdout}, opt)
+		stats, err = samplegen.Generate(ctxWriter{ctx, rc.stdout}, opt)
 	} else {
 		if _, statErr := os.Lstat(out); statErr == nil && !overwrite {
 			return usageError{fmt.Errorf("%s: %w", out, errOutExists)}
@@ -104,7 +104,7 @@ var errOutExists = errors.New("file exists (pass --overwrite to replace it)")
 // path once it is complete and synced; on any error it removes it. Unless
 // overwrite is set, an existing path (even one created meanwhile) is left
 // alone and the run fails.
-func genFile(ctx context.Context, path string, opt bench.GenOptions, overwrite bool) (stats bench.GenStats, err error) {
+func genFile(ctx context.Context, path string, opt samplegen.GenOptions, overwrite bool) (stats samplegen.GenStats, err error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return stats, fmt.Errorf("create temporary file: %w", err)
@@ -114,7 +114,7 @@ func genFile(ctx context.Context, path string, opt bench.GenOptions, overwrite b
 			err = errors.Join(err, closeAndRemove(f))
 		}
 	}()
-	if stats, err = bench.Generate(ctxWriter{ctx, f}, opt); err != nil {
+	if stats, err = samplegen.Generate(ctxWriter{ctx, f}, opt); err != nil {
 		return stats, err
 	}
 	if err = f.Chmod(0o644); err != nil {

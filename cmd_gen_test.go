@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/learnergraph/importer/bench"
+	"github.com/learnergraph/importer/samplegen"
 )
 
 // runGenCmd runs `importer gen args...` and returns its exit status,
@@ -24,11 +24,11 @@ func runGenCmd(ctx context.Context, args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
-// generated is what bench.Generate writes for opt.
-func generated(t *testing.T, opt bench.GenOptions) string {
+// generated is what samplegen.Generate writes for opt.
+func generated(t *testing.T, opt samplegen.GenOptions) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if _, err := bench.Generate(&buf, opt); err != nil {
+	if _, err := samplegen.Generate(&buf, opt); err != nil {
 		t.Fatalf("generate: %v", err)
 	}
 	return buf.String()
@@ -55,7 +55,7 @@ func TestGenStdout(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
-	if diff := cmp.Diff(generated(t, bench.GenOptions{Rows: 200, Seed: 3, BadRate: 0.01}), stdout); diff != "" {
+	if diff := cmp.Diff(generated(t, samplegen.GenOptions{Rows: 200, Seed: 3, BadRate: 0.01}), stdout); diff != "" {
 		t.Errorf("stdout (-want +got):\n%s", diff)
 	}
 	m := genSummary.FindStringSubmatch(stderr)
@@ -86,7 +86,7 @@ func TestGenOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(generated(t, bench.GenOptions{Rows: 200, Seed: 4, BadRate: 0.01}), string(got)); diff != "" {
+	if diff := cmp.Diff(generated(t, samplegen.GenOptions{Rows: 200, Seed: 4, BadRate: 0.01}), string(got)); diff != "" {
 		t.Errorf("file (-want +got):\n%s", diff)
 	}
 	if stdout != "" {

@@ -15,9 +15,9 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
-	"github.com/learnergraph/importer/bench"
 	"github.com/learnergraph/importer/graphwrite/graphwritetest"
 	"github.com/learnergraph/importer/offline"
+	"github.com/learnergraph/importer/samplegen"
 	"github.com/learnergraph/importer/staging"
 )
 
@@ -53,7 +53,7 @@ func trickyState(t *testing.T, rows int) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := bench.Generate(f, bench.GenOptions{Rows: rows, Seed: 7, BadRate: 0.01}); err != nil {
+	if _, err := samplegen.Generate(f, samplegen.GenOptions{Rows: rows, Seed: 7, BadRate: 0.01}); err != nil {
 		t.Fatal(err)
 	}
 	w := csv.NewWriter(f)

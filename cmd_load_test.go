@@ -12,10 +12,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/learnergraph/importer/bench"
 	"github.com/learnergraph/importer/checkpoint"
 	"github.com/learnergraph/importer/graphwrite"
 	"github.com/learnergraph/importer/graphwrite/graphwritetest"
+	"github.com/learnergraph/importer/samplegen"
 	"github.com/learnergraph/importer/staging"
 )
 
@@ -51,7 +51,7 @@ func stagedState(t *testing.T, rows int) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := bench.Generate(f, bench.GenOptions{Rows: rows, Seed: 5, BadRate: 0.02}); err != nil {
+	if _, err := samplegen.Generate(f, samplegen.GenOptions{Rows: rows, Seed: 5, BadRate: 0.02}); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()

@@ -5,7 +5,7 @@ package bench_test
 //
 //	BenchmarkStage (rows/s, MB/s)                staging/stage_bench_test.go
 //	BenchmarkLoad (nodes/s, rels/s, entities/s)  graphwrite/bench_test.go, against the local Neo4j
-//	BenchmarkGenerate (MB/s, ns/row)             bench/gen_test.go, the generator itself
+//	BenchmarkGenerate (MB/s, ns/row)             samplegen/gen_test.go, the generator itself
 //
 // All of them scale with IMPORTER_BENCH_ROWS; see bench/README.md for how
 // to compare two commits with benchstat.
@@ -19,7 +19,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/learnergraph/importer/bench"
+	"github.com/learnergraph/importer/samplegen"
 	"github.com/learnergraph/importer/staging"
 )
 
@@ -43,7 +43,7 @@ func benchRows(b *testing.B, def int) int {
 func records(b *testing.B, rows int) ([]string, [][]string, int64) {
 	b.Helper()
 	var buf bytes.Buffer
-	st, err := bench.Generate(&buf, bench.GenOptions{Rows: rows, Seed: 1, BadRate: 0.01})
+	st, err := samplegen.Generate(&buf, samplegen.GenOptions{Rows: rows, Seed: 1, BadRate: 0.01})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/learnergraph/importer/bench"
 	"github.com/learnergraph/importer/checkpoint"
 	"github.com/learnergraph/importer/graphwrite/graphwritetest"
+	"github.com/learnergraph/importer/samplegen"
 	"github.com/learnergraph/importer/staging"
 	bolt "go.etcd.io/bbolt"
 )
@@ -105,7 +105,7 @@ func stagedFile(t testing.TB, rows int, seed int64) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := bench.Generate(f, bench.GenOptions{Rows: rows, Seed: seed, BadRate: 0.01}); err != nil {
+		if _, err := samplegen.Generate(f, samplegen.GenOptions{Rows: rows, Seed: seed, BadRate: 0.01}); err != nil {
 			t.Fatal(err)
 		}
 		if err := f.Close(); err != nil {

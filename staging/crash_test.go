@@ -14,8 +14,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/learnergraph/importer/bench"
 	"github.com/learnergraph/importer/checkpoint"
+	"github.com/learnergraph/importer/samplegen"
 )
 
 // TestStageSurvivesSIGKILL kills a real `importer stage` process with
@@ -133,7 +133,7 @@ func generateCSV(t *testing.T, dir string, rows int) string {
 		t.Fatal(err)
 	}
 	w := bufio.NewWriter(f)
-	_, err = bench.Generate(w, bench.GenOptions{Rows: rows, Seed: 3, BadRate: 0.02})
+	_, err = samplegen.Generate(w, samplegen.GenOptions{Rows: rows, Seed: 3, BadRate: 0.02})
 	if err == nil {
 		err = w.Flush()
 	}

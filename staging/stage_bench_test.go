@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/learnergraph/importer/bench"
+	"github.com/learnergraph/importer/samplegen"
 	"github.com/learnergraph/importer/staging"
 )
 
@@ -34,7 +34,7 @@ func generate(b *testing.B, dir string, rows int) (string, int64) {
 		b.Fatal(err)
 	}
 	w := bufio.NewWriter(f)
-	stats, err := bench.Generate(w, bench.GenOptions{Rows: rows, Seed: 1, BadRate: 0.01})
+	stats, err := samplegen.Generate(w, samplegen.GenOptions{Rows: rows, Seed: 1, BadRate: 0.01})
 	if err == nil {
 		err = w.Flush()
 	}

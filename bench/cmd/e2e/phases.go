@@ -12,9 +12,9 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/learnergraph/importer/bench"
 	"github.com/learnergraph/importer/checkpoint"
 	"github.com/learnergraph/importer/graphwrite"
+	"github.com/learnergraph/importer/samplegen"
 	"github.com/learnergraph/importer/staging"
 )
 
@@ -107,11 +107,11 @@ func runClearLoaded(ctx context.Context, cfg config, g *graphwrite.Graph, res *R
 	return nil
 }
 
-func generate(path string, rows int, seed int64, badRate float64) (bench.GenStats, error) {
-	var st bench.GenStats
+func generate(path string, rows int, seed int64, badRate float64) (samplegen.GenStats, error) {
+	var st samplegen.GenStats
 	err := writeFile(path, func(w *bufio.Writer) error {
 		var err error
-		st, err = bench.Generate(w, bench.GenOptions{Rows: rows, Seed: seed, BadRate: badRate})
+		st, err = samplegen.Generate(w, samplegen.GenOptions{Rows: rows, Seed: seed, BadRate: badRate})
 		return err
 	})
 	if err != nil {

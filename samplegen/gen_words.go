@@ -1,4 +1,4 @@
-package bench
+package samplegen
 
 // Word lists the vocabulary is built from. Each is one string of
 // '|'-separated entries so the package keeps no mutable slices; newVocab

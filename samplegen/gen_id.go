@@ -1,4 +1,4 @@
-package bench
+package samplegen
 
 // sandIDAlphabet is Crockford's base32: no I, L, O or U.
 const sandIDAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

@@ -1,4 +1,4 @@
-package bench
+package samplegen
 
 // vary changes a repeated learner's row as a later export would: some
 // groups of columns get new values, and some values are emptied, so that

@@ -1,4 +1,4 @@
-package bench
+package samplegen
 
 // The JSON columns: skills, employment and the two state objects.
 

@@ -1,4 +1,4 @@
-package bench
+package samplegen
 
 // countryTable lists ISO 3166-1 alpha-2 codes and English names, one
 // "CODE Name" per line. The order is the popularity order the generator's
