@@ -1,0 +1,20 @@
+// Package model is the graph model as data: the graph schema (node labels
+// and their keys, relationship types, their key properties, the partition
+// root) and the mapping of a CSV's columns onto it, decoded from a mapping
+// file (YAML). learners.yaml, the learner contract of docs/learners-csv.md,
+// is embedded and is the mapping when none is given (Default).
+//
+// Parse decodes strictly (an unknown field is an error with its line) and
+// validates the whole file, returning every mistake at once, each with its
+// file and line (*Errors). The values are plain data: package staging
+// compiles them into its per-column plan once per run, and the staging,
+// load and export passes read the schema through NodeSpecs and RelSpecs.
+//
+// # Caveats
+//
+//   - Some things a mapping can say are not staged yet; staging refuses them
+//     when it compiles the mapping (never silently): composite node keys,
+//     more than one key property on a relationship. See the README's
+//     "Mapping files".
+//   - A Model is read-only once parsed: share it, never change it.
+package model

@@ -1,0 +1,92 @@
+package model
+
+import (
+	"slices"
+	"strings"
+)
+
+// NodeSpec is the schema of one node label as the staging, load and export
+// passes use it.
+type NodeSpec struct {
+	Label string
+	// Key is the property that identifies a node of this label.
+	Key string
+	// PerLearner is true for partitioned labels (the root and the labels
+	// with one node per root node at most): their nodes are staged with
+	// their root node, keyed by its ordinal, so they fill in append order
+	// and split into disjoint ranges for parallel loading. (The name is the
+	// learner contract's, whose root is Learner.)
+	PerLearner bool
+	// Props names every property a staged node of this label may have,
+	// besides those starting with DataPrefix.
+	Props []string
+	// DataPrefix, when set, starts the names of properties that come from
+	// the data (a flattened object: details_track, ...).
+	DataPrefix string
+}
+
+// RelSpec is the schema of one relationship type.
+type RelSpec struct {
+	Type  string
+	Start string // start node label
+	End   string // end node label
+	// KeyProp, when set, is a relationship property that is part of the
+	// relationship's key besides its two ends (WORKED_AT's startDate).
+	KeyProp string
+	// Props names every property a staged relationship of this type may
+	// have.
+	Props []string
+	// FromRoot is true when the start label is the model's root: such
+	// relationships are staged with their start node.
+	FromRoot bool
+}
+
+// PerLearner reports whether the relationship starts at the root, so it
+// is staged with its start node, keyed by its ordinal.
+func (r RelSpec) PerLearner() bool { return r.FromRoot }
+
+// Declares reports whether a node of this label may have property name.
+func (s NodeSpec) Declares(name string) bool {
+	return slices.Contains(s.Props, name) || s.DataPrefix != "" && strings.HasPrefix(name, s.DataPrefix)
+}
+
+// Declares reports whether a relationship of this type may have property
+// name.
+func (r RelSpec) Declares(name string) bool { return slices.Contains(r.Props, name) }
+
+// NodeSpecs returns the node labels in load order. A composite key is
+// given as its first property here: Compile-time checks of package
+// staging refuse it.
+func (m *Model) NodeSpecs() []NodeSpec {
+	out := make([]NodeSpec, 0, len(m.Nodes))
+	for _, n := range m.Nodes {
+		out = append(out, NodeSpec{
+			Label: n.Label, Key: first(n.Key), PerLearner: n.Partitioned,
+			Props: slices.Clone(n.Properties), DataPrefix: n.Flattened,
+		})
+	}
+	return out
+}
+
+// RelSpecs returns the relationship types in load order.
+func (m *Model) RelSpecs() []RelSpec {
+	out := make([]RelSpec, 0, len(m.Rels))
+	for _, r := range m.Rels {
+		var props []string
+		if len(r.Properties) > 0 {
+			props = slices.Clone(r.Properties)
+		}
+		out = append(out, RelSpec{
+			Type: r.Type, Start: r.From, End: r.To, KeyProp: first(r.Key),
+			Props: props, FromRoot: r.From == m.Root,
+		})
+	}
+	return out
+}
+
+func first(names Names) string {
+	if len(names) == 0 {
+		return ""
+	}
+	return names[0]
+}
