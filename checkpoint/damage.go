@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"syscall"
+	"time"
 )
 
 // DamagedError says that the state file at Path is damaged, and why. It
@@ -123,20 +125,35 @@ func parseMeta(p []byte) boltMeta {
 	return m
 }
 
-// checkFile finds damage that bbolt would turn into a crash before it
-// maps the file: meta pages that fail their checksum, and a file shorter
-// than the pages its meta page says it has (a truncated file, which would
-// fault on the first read of a page past its end). A file that is not a
-// bbolt file at all is left to bbolt to refuse.
+// checkFile finds damage before bbolt maps the file: meta pages that
+// fail their checksum, a file shorter than the pages its meta page says it
+// has (a truncated file, which would fault on the first read of a page
+// past its end), and a damaged page tree (see checkPages). A file that is
+// not a bbolt file at all is left to bbolt to refuse.
 //
-// With walk set (a file opened for writing) it also checks the page tree:
-// see checkPages.
-func checkFile(path string, size int64, walk bool) error {
+// The page tree is walked for every open, read-only ones included: a
+// damaged page header can hide a bucket's entries from a reader as well
+// as from a writer, and status, rejects and verify would then report
+// less than was staged, silently. The walk holds a shared lock on the
+// file, so it never reads a file another importer is writing (that is
+// ErrInUse, as bbolt's own lock would say).
+func checkFile(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
-	defer f.Close()
+	defer f.Close() // releases the lock
+	if err := lockShared(f, path); err != nil {
+		return err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	size := info.Size()
+	if size == 0 { // bbolt would initialise an empty file
+		return fmt.Errorf("open %s: %w: the file is empty", path, ErrVersion)
+	}
 	read := func(off int64) []byte {
 		p := make([]byte, metaEnd)
 		if _, err := f.ReadAt(p, off); err != nil && err != io.EOF {
@@ -163,8 +180,27 @@ func checkFile(path string, size int64, walk bool) error {
 	if end := int64(m.pgid) * int64(m.pageSize); size < end {
 		return &DamagedError{Path: path, Detail: fmt.Sprintf("it is %d bytes, but its pages reach %d bytes (truncated?)", size, end)}
 	}
-	if walk {
-		return checkPages(f, path, m, m.root)
-	}
-	return nil
+	return checkPages(f, path, m, m.root)
 }
+
+// lockShared takes a shared lock on f, released when f is closed: no
+// importer writes the file while it is held (a writer holds bbolt's
+// exclusive lock). It waits up to lockTimeout, as bbolt's open does.
+func lockShared(f *os.File, path string) error {
+	deadline := time.Now().Add(lockTimeout)
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB)
+		switch {
+		case err == nil:
+			return nil
+		case !errors.Is(err, syscall.EWOULDBLOCK):
+			return fmt.Errorf("lock %s: %w", path, err)
+		case time.Now().After(deadline):
+			return fmt.Errorf("open %s: %w%s", path, ErrInUse, holderHint(path))
+		}
+		time.Sleep(lockRetry)
+	}
+}
+
+// lockRetry is how often lockShared tries again, as bbolt's flock does.
+const lockRetry = 50 * time.Millisecond

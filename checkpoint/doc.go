@@ -24,10 +24,13 @@
 //     value carries a CRC-32C (Seal/Unseal), so a flipped byte in a value is
 //     refused, never decoded into another value; Open compares the file's
 //     size with the pages its bbolt meta page claims (a truncated file would
-//     fault on the first page past its end) and, when opening for writing,
-//     walks the page tree with plain reads, because bbolt's freelist rebuild
+//     fault on the first page past its end) and walks the page tree with
+//     plain reads, because bbolt's freelist rebuild (on a write open)
 //     panics unrecoverably in a goroutine of its own on a page reached twice
-//     or out of order. Reads run under Guard (debug.SetPanicOnFault and
+//     or out of order, and because a damaged page header can hide entries
+//     from any reader: each top-level bucket's entries are counted against
+//     a sealed record of them (OpenReadOnly walks too, under a shared lock
+//     so that it never reads a file being written). Reads run under Guard (debug.SetPanicOnFault and
 //     recover), so what is left — a fault or panic inside bbolt — becomes a
 //     *DamagedError too. All of these match ErrDamaged (exit status 4).
 //     Not detected: a flipped byte in a key that keeps the keys in order
@@ -35,8 +38,9 @@
 //     reject lines too, so no staged value changes), and a damaged meta page:
 //     bbolt then reads the previous transaction, an earlier checkpoint, as
 //     after a torn write.
-//   - The write-open's page walk reads every page once (bbolt's own
-//     freelist rebuild on the first write does the same).
+//   - Every open's page walk reads every page once (bbolt's own freelist
+//     rebuild on the first write does the same): `importer status` of a
+//     large state file costs a read of the whole file.
 //   - The progress snapshot is advisory: it may lag the state file by one
 //     checkpoint, and a process killed with SIGKILL leaves its last snapshot
 //     behind (status then finds the lock free and reads the file itself).

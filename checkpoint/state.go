@@ -137,17 +137,13 @@ func OpenReadOnly(path string) (*bolt.DB, error) {
 }
 
 func open(path string, readOnly bool) (db *bolt.DB, err error) {
-	info, err := os.Stat(path)
-	if err != nil {
+	if _, err := os.Stat(path); err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("open %s: %w", path, ErrNotFound)
 		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if info.Size() == 0 { // bbolt would initialise an empty file
-		return nil, fmt.Errorf("open %s: %w: the file is empty", path, ErrVersion)
-	}
-	if err := checkFile(path, info.Size(), !readOnly); err != nil {
+	if err := checkFile(path); err != nil {
 		return nil, err
 	}
 	err = Guard(path, func() error {
