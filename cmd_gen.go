@@ -104,11 +104,23 @@ var errOutExists = errors.New("file exists (pass --overwrite to replace it)")
 // path once it is complete and synced; on any error it removes it. Unless
 // overwrite is set, an existing path (even one created meanwhile) is left
 // alone and the run fails.
+//
+// The temporary file is registered with the context's exitHooks, so a
+// second Ctrl-C, which exits at once, removes it too.
 func genFile(ctx context.Context, path string, opt samplegen.GenOptions, overwrite bool) (stats samplegen.GenStats, err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	var f *os.File
+	forget, err := exitHooksFrom(ctx).add(func() (func(), error) {
+		var err error
+		if f, err = os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp"); err != nil {
+			return nil, err
+		}
+		name := f.Name()
+		return func() { os.Remove(name) }, nil
+	})
 	if err != nil {
 		return stats, fmt.Errorf("create temporary file: %w", err)
 	}
+	defer forget()
 	defer func() {
 		if err != nil {
 			err = errors.Join(err, closeAndRemove(f))

@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -175,5 +179,94 @@ func TestGenHelp(t *testing.T) {
 	code, stdout, stderr := runGenCmd(context.Background(), "--help")
 	if code != exitOK || stderr != "" || !strings.Contains(stdout, "importer gen --rows 10000 --out learners.csv") {
 		t.Errorf("exit %d, stdout %q, stderr %q; want exit 0 and an example on stdout", code, stdout, stderr)
+	}
+}
+
+// exitAfter is a context whose n-th call to Err does what main's second
+// Ctrl-C does — run the exit hooks and exit at once —, noting the files
+// in dir at that instant, as os.Exit would leave them; from then on Err
+// reports cancellation, so the run in this process stops.
+type exitAfter struct {
+	context.Context
+	n     int
+	hooks *exitHooks
+	dir   string
+	left  []string
+	t     *testing.T
+}
+
+func (c *exitAfter) Err() error {
+	if c.n--; c.n == 0 {
+		c.hooks.run()
+		c.left = dirNames(c.t, c.dir)
+	}
+	if c.n <= 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestGenSecondSignalLeavesNoFile: a second Ctrl-C exits at once, without
+// the deferred clean-up of a normal stop; the temporary file of
+// `gen --out` must be gone all the same.
+func TestGenSecondSignalLeavesNoFile(t *testing.T) {
+	for _, writes := range []int{1, 4} {
+		dir := t.TempDir()
+		hooks := &exitHooks{}
+		ctx := &exitAfter{Context: withExitHooks(context.Background(), hooks), n: writes, hooks: hooks, dir: dir, t: t}
+		runGenCmd(ctx, "--rows", "20000", "--out", filepath.Join(dir, "learners.csv"))
+		if ctx.n > 0 {
+			t.Fatalf("gen finished before its %d-th write", writes)
+		}
+		if len(ctx.left) != 0 {
+			t.Errorf("exited at once at write %d: left files %q", writes, ctx.left)
+		}
+	}
+}
+
+// TestGenSecondSignalLeavesNoFileProcess runs the real binary into a long
+// `gen --out` and, once its temporary file holds data, delivers SIGINT and
+// SIGTERM while the process is stopped, so the second signal is there
+// before the first has been acted on: exit 130 at once, and no file left.
+func TestGenSecondSignalLeavesNoFileProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the importer")
+	}
+	bin := importerBinary(t)
+	dir := t.TempDir()
+	cmd := exec.Command(bin, "gen", "--rows", "100000000", "--out", filepath.Join(dir, "learners.csv"))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t.Cleanup(func() { cmd.Process.Kill() })
+	for written := false; !written; {
+		select {
+		case err := <-done:
+			t.Fatalf("gen ended before it was signalled: %v\n%s", err, stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if info, err := e.Info(); err == nil && strings.HasSuffix(e.Name(), ".tmp") && info.Size() > 0 {
+				written = true
+			}
+		}
+	}
+	for _, sig := range []syscall.Signal{syscall.SIGSTOP, syscall.SIGINT, syscall.SIGTERM, syscall.SIGCONT} {
+		if err := cmd.Process.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := <-done
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted || !strings.Contains(stderr.String(), "stopped at once") {
+		t.Errorf("gen after two signals: %v, stderr %q; want exit %d, stopped at once", err, stderr.String(), exitInterrupted)
+	}
+	if names := dirNames(t, dir); len(names) != 0 {
+		t.Errorf("left files %q", names)
 	}
 }

@@ -50,9 +50,14 @@ const heapLimit = 224 << 20
 
 func main() {
 	ctx, cancel := context.WithCancel(context.Background())
+	hooks := &exitHooks{}
+	ctx = withExitHooks(ctx, hooks)
 	signals := make(chan os.Signal, 2)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
-	go onSignals(signals, cancel, os.Stderr, os.Exit)
+	go onSignals(signals, cancel, os.Stderr, func(code int) {
+		hooks.run() // e.g. gen --out's temporary file
+		os.Exit(code)
+	})
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(heapLimit)
 	}
@@ -70,6 +75,8 @@ func main() {
 // with status 130. Exiting at once is safe at any instant, as a SIGKILL
 // is: bbolt commits atomically, and a Neo4j batch commits together with
 // its watermark or not at all, so `importer resume` continues either way.
+// What a command registered in its exitHooks (a temporary file to remove)
+// is done by exit before the process goes.
 func onSignals(signals <-chan os.Signal, cancel context.CancelFunc, stderr io.Writer, exit func(int)) {
 	<-signals
 	fmt.Fprintln(stderr, "importer: stopping at the next checkpoint (press Ctrl-C again to stop at once)")
