@@ -32,12 +32,6 @@ const requiredMark = "(required)"
 // cmdlineOnlyMark ends the usage text of a flag the environment may not set.
 const cmdlineOnlyMark = "(command line only)"
 
-var (
-	// errNoCommand is returned for `importer` without arguments, after the
-	// usage went to stderr.
-	errNoCommand = errors.New("no command given (see the list above)")
-)
-
 // execute parses args against the command tree rooted at root and runs
 // the selected command.
 func execute(ctx context.Context, root *ffcli.Command, args []string, rc *rootConfig) error {

@@ -51,7 +51,7 @@ Examples:
 				return err
 			}
 			if off.on {
-				if _, err := off.findHome("clear-database", rc.getenv); err != nil {
+				if _, err := off.findHome(rc.getenv); err != nil {
 					return err
 				}
 			}
@@ -62,7 +62,7 @@ Examples:
 				prompt := fmt.Sprintf("Delete EVERY node and relationship of database %q at %s? Type the database name to confirm: ", cfg.Database, graphwrite.RedactURIs(cfg.URI))
 				ok, err := confirm(rc.stdin, rc.stderr, prompt, cfg.Database)
 				if err != nil || !ok {
-					return usageError{fmt.Errorf("clear-database: not confirmed; nothing deleted")}
+					return usageError{errors.New("not confirmed; nothing deleted")}
 				}
 			}
 			if off.on {
@@ -70,7 +70,7 @@ Examples:
 			}
 			g, err := graphwrite.Connect(ctx, cfg)
 			if err != nil {
-				return fmt.Errorf("clear-database: %w", err)
+				return err
 			}
 			defer g.Close(context.Background())
 			c, err := g.ClearDatabase(ctx)

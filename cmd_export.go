@@ -21,7 +21,6 @@ import (
 
 func newExportCommand(rc *rootConfig) *ffcli.Command {
 	fs := flag.NewFlagSet("importer export", flag.ContinueOnError)
-	fs.SetOutput(rc.stderr)
 	var f exportFlags
 	f.register(fs)
 	return &ffcli.Command{
@@ -45,9 +44,6 @@ Examples:
 		FlagSet: fs,
 		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
 		Exec: func(ctx context.Context, args []string) error {
-			if len(args) > 0 {
-				return usageError{fmt.Errorf("export: unexpected arguments %q", args)}
-			}
 			_, err := f.run(ctx, rc, "export")
 			return err
 		},
@@ -110,11 +106,11 @@ func checkDelimiter(r rune) (rune, error) {
 func (f *exportFlags) run(ctx context.Context, rc *rootConfig, command string) (export.Result, error) {
 	opt, err := f.options()
 	if err != nil {
-		return export.Result{}, usageError{fmt.Errorf("%s: %w", command, err)}
+		return export.Result{}, usageError{err}
 	}
-	db, err := checkpoint.Open(f.state)
+	db, err := openState(f.state)
 	if err != nil {
-		return export.Result{}, usageError{fmt.Errorf("%s: %w", command, err)}
+		return export.Result{}, err
 	}
 	defer db.Close()
 	return runExport(ctx, rc, db, command, opt)
@@ -141,14 +137,12 @@ func runExport(ctx context.Context, rc *rootConfig, db *bolt.DB, command string,
 	}
 	res, err := export.Run(ctx, db, opt)
 	switch {
-	case errors.Is(err, context.Canceled):
-		return res, err
 	case errors.Is(err, export.ErrNotStaged):
-		return res, usageError{fmt.Errorf("%s: %w; finish it with: importer resume", command, err)}
+		return res, notStaged(opt.StatePath, err)
 	case errors.Is(err, syscall.ENOSPC):
-		return res, fmt.Errorf("%s: %w (free some space or choose another --out, then run the same command again: finished files are kept)", command, err)
+		return res, fmt.Errorf("%w (free some space or choose another --out, then run the same command again: finished files are kept)", err)
 	case err != nil:
-		return res, fmt.Errorf("%s: %w", command, err)
+		return res, err
 	}
 	files := 0
 	for _, u := range res.Units {
@@ -163,9 +157,9 @@ func runExport(ctx context.Context, rc *rootConfig, db *bolt.DB, command string,
 
 // resumeExport continues the export in progress with its own plan.
 func resumeExport(ctx context.Context, rc *rootConfig, state string) error {
-	db, err := checkpoint.Open(state)
+	db, err := openState(state)
 	if err != nil {
-		return usageError{fmt.Errorf("resume: %w", err)}
+		return err
 	}
 	defer db.Close()
 	var plan checkpoint.ExportPlan
@@ -174,11 +168,11 @@ func resumeExport(ctx context.Context, rc *rootConfig, state string) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("resume: %w", err)
+		return err
 	}
 	delim, err := parseDelimiter(plan.ArrayDelimiter)
 	if err != nil {
-		return fmt.Errorf("resume: %w", err)
+		return err
 	}
 	fmt.Fprintf(rc.stderr, "importer: resuming the export into %s\n", plan.Dir)
 	_, err = runExport(ctx, rc, db, "resume", export.Options{Dir: plan.Dir, Gzip: plan.Gzip, ArrayDelimiter: delim, StatePath: state})

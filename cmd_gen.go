@@ -62,10 +62,10 @@ Examples:
 // checkGenOptions rejects what Generate would, as a one-line usage error.
 func checkGenOptions(opt samplegen.GenOptions) error {
 	if opt.Rows < 0 {
-		return fmt.Errorf("gen: --rows must be 0 or more, not %d", opt.Rows)
+		return fmt.Errorf("--rows must be 0 or more, not %d", opt.Rows)
 	}
 	if !(opt.BadRate >= 0 && opt.BadRate <= 1) {
-		return fmt.Errorf("gen: --bad-rate must be between 0 and 1, not %v", opt.BadRate)
+		return fmt.Errorf("--bad-rate must be between 0 and 1, not %v", opt.BadRate)
 	}
 	return nil
 }
@@ -85,7 +85,7 @@ func runGen(ctx context.Context, rc *rootConfig, opt samplegen.GenOptions, out s
 		stats, err = genFile(ctx, out, opt, overwrite)
 	}
 	if err != nil {
-		return fmt.Errorf("gen: %w", err)
+		return err
 	}
 	bad := 0
 	for _, n := range stats.Bad {
@@ -96,9 +96,6 @@ func runGen(ctx context.Context, rc *rootConfig, opt samplegen.GenOptions, out s
 		time.Since(start).Round(time.Millisecond), out)
 	return nil
 }
-
-// errOutExists refuses to replace an existing --out file.
-var errOutExists = errors.New("file exists (pass --overwrite to replace it)")
 
 // genFile generates into a temporary file next to path and moves it to
 // path once it is complete and synced; on any error it removes it. Unless

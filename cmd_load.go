@@ -94,15 +94,15 @@ func (f *loadFlags) run(ctx context.Context, rc *rootConfig, resume bool) error 
 	}
 	mode, err := f.validate(resume)
 	if err != nil {
-		return usageError{fmt.Errorf("%s: %w", cmd, err)}
+		return usageError{err}
 	}
 	cfg, err := f.conn.config(rc.getenv)
 	if err != nil {
 		return err
 	}
-	db, err := checkpoint.Open(f.state)
+	db, err := openState(f.state)
 	if err != nil {
-		return usageError{fmt.Errorf("%s: %w", cmd, err)}
+		return err
 	}
 	defer db.Close()
 	plan, planned, err := f.check(db, resume, mode)
@@ -115,12 +115,12 @@ func (f *loadFlags) run(ctx context.Context, rc *rootConfig, resume bool) error 
 	}
 	g, err := graphwrite.Connect(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("%s: %w", cmd, err)
+		return err
 	}
 	defer g.Close(context.Background())
 	if !planned || f.restart {
 		if plan, err = graphwrite.Begin(ctx, g, db, mode, f.workers); err != nil {
-			return fmt.Errorf("%s: %w", cmd, err)
+			return err
 		}
 		fmt.Fprintf(rc.stderr, "importer: load run %s: mode %s, %d partitions, into %s database %q\n", plan.RunID, plan.Mode, plan.Partitions, g.Address(), g.Database())
 	} else {
@@ -131,10 +131,7 @@ func (f *loadFlags) run(ctx context.Context, rc *rootConfig, resume bool) error 
 		Progress: rc.stderr, Live: isTerminal(rc.stderr),
 	})
 	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return err
-		}
-		return fmt.Errorf("%s: %w", cmd, err)
+		return err
 	}
 	fmt.Fprintf(rc.stderr, "importer: %s; next: importer verify --state %s\n", summary(stats), f.state)
 	return nil
@@ -171,7 +168,7 @@ func (f *loadFlags) check(db *bolt.DB, resume bool, mode graphwrite.Mode) (plan 
 	case err != nil:
 		return plan, planned, fmt.Errorf("read state file %s: %w", f.state, err)
 	case !stage.Done:
-		return plan, planned, usageError{fmt.Errorf("%s: %w; finish it with: importer resume --state %s", f.state, graphwrite.ErrNotStaged, f.state)}
+		return plan, planned, notStaged(f.state, graphwrite.ErrNotStaged)
 	case !resume && planned && !plan.Done && !f.restart:
 		return plan, planned, usageError{fmt.Errorf("%s has a load in progress (run %s, mode %s): continue it with `importer resume --state %s`, or start over with `importer load --restart`",
 			f.state, plan.RunID, plan.Mode, f.state)}

@@ -60,36 +60,35 @@ func childEnv(getenv func(string) string) []string {
 }
 
 // findHome finds the Neo4j home; not finding it is the user's to fix.
-func (f *offlineFlags) findHome(command string, getenv func(string) string) (offline.Home, error) {
+func (f *offlineFlags) findHome(getenv func(string) string) (offline.Home, error) {
 	h, err := offline.Find(f.home, childEnv(getenv))
 	if err != nil {
-		return h, usageError{fmt.Errorf("%s: %w (set --neo4j-home)", command, err)}
+		return h, usageError{fmt.Errorf("%w (set --neo4j-home)", err)}
 	}
 	return h, nil
 }
 
 // runOffline is `importer load --offline`.
 func (f *loadFlags) runOffline(ctx context.Context, rc *rootConfig) error {
-	const cmd = "load"
 	o := &f.offline
 	o.export.state = f.state
 	if f.mode != "" || f.restart {
-		return usageError{fmt.Errorf("%s: --mode and --restart are for the online load", cmd)}
+		return usageError{errors.New("--mode and --restart are for the online load")}
 	}
 	opt, err := o.export.options()
 	if err != nil {
-		return usageError{fmt.Errorf("%s: %w", cmd, err)}
+		return usageError{err}
 	}
 	cfg, err := f.conn.config(rc.getenv)
 	if err != nil {
 		return err
 	}
-	db, err := checkpoint.Open(f.state)
+	db, err := openState(f.state)
 	if err != nil {
-		return usageError{fmt.Errorf("%s: %w", cmd, err)}
+		return err
 	}
 	defer db.Close()
-	home, err := o.findHome(cmd, rc.getenv)
+	home, err := o.findHome(rc.getenv)
 	if err != nil {
 		return err
 	}
@@ -110,28 +109,25 @@ func checkTarget(ctx context.Context, home offline.Home, cfg graphwrite.Config, 
 	}
 	if pid == 0 {
 		if home.HasStore(cfg.Database) && !overwrite {
-			return false, usageError{fmt.Errorf("load: Neo4j at %s is not running, so whether database %q is empty cannot be checked: start it, or pass --overwrite-destination to replace the database whatever it holds", home.Dir, cfg.Database)}
+			return false, usageError{fmt.Errorf("Neo4j at %s is not running, so whether database %q is empty cannot be checked: start it, or pass --overwrite-destination to replace the database whatever it holds", home.Dir, cfg.Database)}
 		}
 		return false, nil
 	}
 	g, err := graphwrite.Connect(ctx, cfg)
 	if err != nil {
-		return true, fmt.Errorf("load: %w", err)
+		return true, err
 	}
 	defer g.Close(context.Background())
 	nodes, rels, err := g.Size(ctx)
 	if err != nil {
-		return true, fmt.Errorf("load: %w", err)
+		return true, err
 	}
 	if nodes > 0 && !overwrite {
-		return true, usageError{fmt.Errorf("load: %w: database %q at %s holds %d nodes and %d relationships; nothing was changed (--overwrite-destination destroys them, with the database's indexes and constraints; the online load adds to a live database)",
+		return true, usageError{fmt.Errorf("%w: database %q at %s holds %d nodes and %d relationships; nothing was changed (--overwrite-destination destroys them, with the database's indexes and constraints; the online load adds to a live database)",
 			errTargetNotEmpty, cfg.Database, g.Address(), nodes, rels)}
 	}
 	return true, nil
 }
-
-// errTargetNotEmpty is returned when the offline load's target holds data.
-var errTargetNotEmpty = errors.New("target database is not empty")
 
 // offlineLoad is one run of load --offline.
 type offlineLoad struct {
@@ -165,7 +161,7 @@ func (l *offlineLoad) run(ctx context.Context, opt export.Options, running bool)
 	if running {
 		fmt.Fprintf(l.rc.stderr, "importer: stopping Neo4j at %s\n", l.home.Dir)
 		if err := l.timed("stop", func() error { return l.home.Stop(ctx, l.flags.stopTimeout) }); err != nil {
-			return fmt.Errorf("load: %w", err)
+			return err
 		}
 	}
 	p := newProgressPrinter(l.rc.stderr)
@@ -180,21 +176,21 @@ func (l *offlineLoad) run(ctx context.Context, opt export.Options, running bool)
 	if err != nil {
 		if running {
 			if serr := l.home.Start(context.Background()); serr != nil {
-				return fmt.Errorf("load: %w; and Neo4j did not start again: %v", err, serr)
+				return fmt.Errorf("%w; and Neo4j did not start again: %v", err, serr)
 			}
 		}
-		return fmt.Errorf("load: %w; database %q was not changed", err, l.cfg.Database)
+		return fmt.Errorf("%w; database %q was not changed", err, l.cfg.Database)
 	}
 	fmt.Fprintf(l.rc.stderr, "importer: bulk import done (the tool's report and output: %s/%s, %s); starting Neo4j\n", res.Dir, offline.ReportFile, offline.LogFile)
 	if err := l.timed("start", func() error { return l.home.Start(ctx) }); err != nil {
-		return fmt.Errorf("load: %w; the imported database is in place: start Neo4j (neo4j/neo4j.sh up), then check it with importer verify --state %s", err, l.state)
+		return fmt.Errorf("%w; the imported database is in place: start Neo4j (neo4j/neo4j.sh up), then check it with importer verify --state %s", err, l.state)
 	}
 	if err := l.timed("constraints", func() error { return l.constraints(ctx) }); err != nil {
-		return fmt.Errorf("load: %w", err)
+		return err
 	}
 	runID := "offline-" + time.Now().UTC().Format("20060102T150405")
 	if err := l.db.Update(func(tx *bolt.Tx) error { return checkpoint.RecordOfflineLoad(tx, runID) }); err != nil {
-		return fmt.Errorf("load: record the load: %w", err)
+		return fmt.Errorf("record the load: %w", err)
 	}
 	fmt.Fprintf(l.rc.stderr, "importer: loaded %d entities offline in %s (%s); next: importer verify --state %s\n",
 		res.Entities, time.Since(l.start).Round(100*time.Millisecond), strings.Join(l.phases, ", "), l.state)
@@ -215,24 +211,24 @@ func (l *offlineLoad) constraints(ctx context.Context) error {
 // clearOffline is `importer clear-database --offline`, after the
 // confirmation: stop Neo4j, delete the database's store, start Neo4j.
 func clearOffline(ctx context.Context, rc *rootConfig, f *offlineFlags, cfg graphwrite.Config) error {
-	home, err := f.findHome("clear-database", rc.getenv)
+	home, err := f.findHome(rc.getenv)
 	if err != nil {
 		return err
 	}
 	if cfg.Database == "system" {
-		return usageError{errors.New("clear-database: --offline never deletes the system database")}
+		return usageError{errors.New("--offline never deletes the system database")}
 	}
 	start := time.Now()
 	fmt.Fprintf(rc.stderr, "importer: stopping Neo4j at %s\n", home.Dir)
 	if err := home.Stop(ctx, f.stopTimeout); err != nil {
-		return fmt.Errorf("clear-database: %w", err)
+		return err
 	}
 	if err := home.RemoveStore(cfg.Database); err != nil {
-		return fmt.Errorf("clear-database: %w", err)
+		return err
 	}
 	fmt.Fprintf(rc.stderr, "importer: deleted the store of database %q; starting Neo4j\n", cfg.Database)
 	if err := home.Start(ctx); err != nil {
-		return fmt.Errorf("clear-database: %w", err)
+		return err
 	}
 	fmt.Fprintf(rc.stderr, "importer: database %q at %s is empty (offline clear in %s)\n", cfg.Database, home.Dir, time.Since(start).Round(100*time.Millisecond))
 	return nil

@@ -35,7 +35,7 @@ Examples:
 			}
 			g, err := graphwrite.Connect(ctx, cfg)
 			if err != nil {
-				return fmt.Errorf("ping: %w", err)
+				return err
 			}
 			defer g.Close(context.Background())
 			info, err := g.Ping(ctx)

@@ -4,14 +4,12 @@ import (
 	"context"
 	"encoding/csv"
 	"flag"
-	"fmt"
 	"strconv"
 
 	"github.com/peterbourgon/ff/v3"
 	"github.com/peterbourgon/ff/v3/ffcli"
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/learnergraph/importer/checkpoint"
 	"github.com/learnergraph/importer/staging"
 )
 
@@ -32,9 +30,9 @@ Example:
 		FlagSet: fs,
 		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
 		Exec: func(ctx context.Context, args []string) error {
-			db, err := checkpoint.OpenReadOnly(*state)
+			db, err := openStateReadOnly(*state)
 			if err != nil {
-				return fmt.Errorf("rejects: %w", err)
+				return err
 			}
 			defer db.Close()
 			w := csv.NewWriter(rc.stdout)
@@ -48,10 +46,7 @@ Example:
 			if err == nil {
 				err = w.Error()
 			}
-			if err != nil {
-				return fmt.Errorf("rejects: %w", err)
-			}
-			return nil
+			return err
 		},
 	}
 }

@@ -41,7 +41,7 @@ Examples:
 			}
 			s, err := readState(state)
 			if err != nil {
-				return fmt.Errorf("resume: %w", err)
+				return err
 			}
 			switch {
 			case s.Phase == checkpoint.PhaseStaging:
@@ -50,7 +50,7 @@ Examples:
 			case s.Phase != checkpoint.PhaseLoading && s.Export != nil && !s.Export.Done:
 				return resumeExport(ctx, rc, state)
 			case s.Phase == checkpoint.PhaseStaged:
-				return usageError{fmt.Errorf("resume: nothing to resume: %s is staged; next: importer load --state %s", state, state)}
+				return usageError{fmt.Errorf("nothing to resume: %s is staged; next: importer load --state %s", state, state)}
 			}
 			return load.run(ctx, rc, true)
 		},
@@ -59,7 +59,7 @@ Examples:
 
 // readState reads where the state file stands.
 func readState(path string) (checkpoint.Status, error) {
-	db, err := checkpoint.OpenReadOnly(path)
+	db, err := openStateReadOnly(path)
 	if err != nil {
 		return checkpoint.Status{}, err
 	}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/peterbourgon/ff/v3"
 	"github.com/peterbourgon/ff/v3/ffcli"
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/learnergraph/importer/checkpoint"
 	"github.com/learnergraph/importer/staging"
@@ -39,7 +38,7 @@ Examples:
 		Exec: func(ctx context.Context, args []string) error {
 			s, err := readStatus(*state)
 			if err != nil {
-				return fmt.Errorf("status: %w", err)
+				return err
 			}
 			if staging.HasPending(*state) {
 				fmt.Fprintf(rc.stderr, "importer: status: note: this is the old state file; its replacement by `stage --overwrite` is half staged (%s): `importer resume --state %s` finishes it\n",
@@ -58,22 +57,12 @@ Examples:
 // readStatus reads the report from the state file, or from the running
 // process's snapshot while another process holds the file.
 func readStatus(path string) (checkpoint.Status, error) {
-	db, err := checkpoint.OpenReadOnly(path)
+	s, err := readState(path)
 	if errors.Is(err, checkpoint.ErrInUse) {
-		if s, snapErr := checkpoint.LiveStatus(path); snapErr == nil {
-			return s, nil
+		if live, snapErr := checkpoint.LiveStatus(path); snapErr == nil {
+			return live, nil
 		}
-		return checkpoint.Status{}, err
 	}
-	if err != nil {
-		return checkpoint.Status{}, err
-	}
-	defer db.Close()
-	var s checkpoint.Status
-	err = db.View(func(tx *bolt.Tx) error {
-		s, err = checkpoint.ReadStatus(tx)
-		return err
-	})
 	return s, err
 }
 

@@ -8,7 +8,6 @@ import (
 	"github.com/peterbourgon/ff/v3"
 	"github.com/peterbourgon/ff/v3/ffcli"
 
-	"github.com/learnergraph/importer/checkpoint"
 	"github.com/learnergraph/importer/graphwrite"
 )
 
@@ -38,25 +37,25 @@ Examples:
 			if err != nil {
 				return err
 			}
-			db, err := checkpoint.OpenReadOnly(*state)
+			db, err := openStateReadOnly(*state)
 			if err != nil {
-				return usageError{fmt.Errorf("verify: %w", err)}
+				return err
 			}
 			defer db.Close()
 			g, err := graphwrite.Connect(ctx, cfg)
 			if err != nil {
-				return fmt.Errorf("verify: %w", err)
+				return err
 			}
 			defer g.Close(context.Background())
 			diffs, err := graphwrite.Verify(ctx, g, db, graphwrite.VerifyOptions{Sample: *sample, Seed: *seed})
 			if err != nil {
-				return fmt.Errorf("verify: %w", err)
+				return err
 			}
 			for _, d := range diffs {
 				fmt.Fprintln(rc.stdout, d)
 			}
 			if len(diffs) > 0 {
-				return mismatchError{fmt.Errorf("verify: %d differences between %s and %s database %q", len(diffs), *state, g.Address(), g.Database())}
+				return mismatchError{fmt.Errorf("%d differences between %s and %s database %q", len(diffs), *state, g.Address(), g.Database())}
 			}
 			fmt.Fprintf(rc.stdout, "verify: %s database %q matches %s (counts of every label and type, %d sampled entities of each)\n",
 				g.Address(), g.Database(), *state, *sample)

@@ -173,18 +173,6 @@ Every flag can also be set as IMPORTER_<FLAG> in the environment
 	return root
 }
 
-// usageError marks an error as the user's to fix (exit status 2).
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
-
-// mismatchError marks differences found by verify (exit status 3).
-type mismatchError struct{ err error }
-
-func (e mismatchError) Error() string { return e.err.Error() }
-func (e mismatchError) Unwrap() error { return e.err }
-
 // isUserError reports whether err is one of the sentinel errors that mean
 // the user has something to fix (exit status 2) rather than that the work
 // failed.
