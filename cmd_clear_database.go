@@ -59,7 +59,7 @@ Examples:
 				if !isTerminal(rc.stdin) {
 					return usageError{errors.New("refusing to delete without confirmation: stdin is not a terminal; pass --yes on the command line (IMPORTER_YES is not read)")}
 				}
-				prompt := fmt.Sprintf("Delete EVERY node and relationship of database %q at %s? Type the database name to confirm: ", cfg.Database, graphwrite.RedactURIs(cfg.URI))
+				prompt := fmt.Sprintf("Delete EVERY node and relationship of database %q at %s? Type the database name to confirm: ", cfg.Database, cfg.URI) // rc.stderr redacts it
 				ok, err := confirm(rc.stdin, rc.stderr, prompt, cfg.Database)
 				if err != nil || !ok {
 					return usageError{errors.New("not confirmed; nothing deleted")}

@@ -12,9 +12,19 @@ import (
 var userinfo = regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.-]*://)[^\s"'<>]*@`)
 
 // RedactURIs replaces the user information (user name and password) of
-// every URI in text with "***". It is the one place that does so: the
-// importer passes its help, errors, logs and reports through it, and so do
-// the benchmark tools.
+// every URI in text with "***". It is the one place that does so, and
+// every path that can print a URI goes through it:
+//
+//   - the importer's stderr (logs, progress, prompts, warnings) is a
+//     RedactingWriter, set once in main.go's run;
+//   - its errors, printed by main.go's exitCode, and its help (cli.go's
+//     usage, also on stdout) are passed through RedactURIs;
+//   - Graph.Address and the errors of Connect hold the redacted URI, so
+//     what a command prints on stdout (verify's report) has no password;
+//   - bench/cmd/e2e wraps its stdout and stderr the same way and redacts
+//     its final error.
+//
+// Data on stdout (status, rejects) is not redacted: it is the user's.
 func RedactURIs(text string) string {
 	return userinfo.ReplaceAllString(text, "${1}***@")
 }
