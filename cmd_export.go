@@ -17,6 +17,7 @@ import (
 
 	"github.com/learnergraph/importer/checkpoint"
 	"github.com/learnergraph/importer/export"
+	"github.com/learnergraph/importer/progress"
 )
 
 func newExportCommand(rc *rootConfig) *ffcli.Command {
@@ -128,14 +129,17 @@ func (f *exportFlags) options() (export.Options, error) {
 // runExport runs an export with progress on stderr and prints its summary
 // and the neo4j-admin command.
 func runExport(ctx context.Context, rc *rootConfig, db *bolt.DB, command string, opt export.Options) (export.Result, error) {
-	p := newProgressPrinter(rc.stderr)
-	start := time.Now()
+	r := rc.newReporter(nil) // until export.Run reports
 	opt.Command = command
 	opt.Progress = func(written, total int64, unitsDone, units int) {
-		p.print(fmt.Sprintf("importer: export %d of %d entities (%.0f%%), %d of %d parts, %.0f entities/s",
-			written, total, 100*float64(written)/float64(max(total, 1)), unitsDone, units, rate(float64(written), time.Since(start))), false)
+		r.Update(func(elapsed time.Duration) string {
+			return fmt.Sprintf("importer: export %d of %d entities (%.0f%%), %d of %d parts, %.0f entities/s",
+				written, total, 100*float64(written)/float64(max(total, 1)), unitsDone, units, progress.Rate(float64(written), elapsed))
+		})
 	}
+	r.Start()
 	res, err := export.Run(ctx, db, opt)
+	r.Stop()
 	switch {
 	case errors.Is(err, export.ErrNotStaged):
 		return res, notStaged(opt.StatePath, err)

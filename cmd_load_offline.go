@@ -164,15 +164,17 @@ func (l *offlineLoad) run(ctx context.Context, opt export.Options, running bool)
 			return err
 		}
 	}
-	p := newProgressPrinter(l.rc.stderr)
+	r := l.rc.newReporter(nil) // until the tool reports a phase
+	r.Start()
 	err = l.timed("import", func() error {
 		return l.home.Import(ctx, offline.ImportOptions{
 			ExportDir: res.Dir, ArgsFile: res.ArgsFile, Database: l.cfg.Database, Heap: l.flags.heap, OffHeap: l.flags.offHeap,
 			Phase: func(phase string, pct int) {
-				p.print(fmt.Sprintf("importer: bulk import %s %d%%", phase, pct), false)
+				r.Update(func(time.Duration) string { return fmt.Sprintf("importer: bulk import %s %d%%", phase, pct) })
 			},
 		})
 	})
+	r.Stop()
 	if err != nil {
 		if running {
 			if serr := l.home.Start(context.Background()); serr != nil {

@@ -35,9 +35,14 @@ Examples:
 		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
 		Exec: func(ctx context.Context, args []string) error {
 			state := load.state
+			resumeStaging := func() error {
+				return runStaging(rc, "resume", state, staging.Options{BatchRows: *batchRows}, func(opt staging.Options) error {
+					_, err := staging.Resume(ctx, state, opt)
+					return err
+				})
+			}
 			if staging.HasPending(state) { // a `stage --overwrite` to finish
-				_, err := staging.Resume(ctx, state, stageOptions(rc, "resume", *batchRows))
-				return stageResult(rc, state, err)
+				return resumeStaging()
 			}
 			s, err := readState(state)
 			if err != nil {
@@ -45,8 +50,7 @@ Examples:
 			}
 			switch {
 			case s.Phase == checkpoint.PhaseStaging:
-				_, err := staging.Resume(ctx, state, stageOptions(rc, "resume", *batchRows))
-				return stageResult(rc, state, err)
+				return resumeStaging()
 			case s.Phase != checkpoint.PhaseLoading && s.Export != nil && !s.Export.Done:
 				return resumeExport(ctx, rc, state)
 			case s.Phase == checkpoint.PhaseStaged:

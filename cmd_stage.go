@@ -9,6 +9,7 @@ import (
 	"github.com/peterbourgon/ff/v3"
 	"github.com/peterbourgon/ff/v3/ffcli"
 
+	"github.com/learnergraph/importer/progress"
 	"github.com/learnergraph/importer/staging"
 )
 
@@ -41,41 +42,41 @@ Example:
 			if *maxRecord <= 0 {
 				return usageError{fmt.Errorf("--max-record-bytes must be positive, not %d", *maxRecord)}
 			}
-			opt := stageOptions(rc, "stage", *batchRows)
-			opt.Overwrite = *overwrite
-			opt.MaxRecordBytes = *maxRecord
-			_, err := staging.Stage(ctx, *input, *state, opt)
-			return stageResult(rc, *state, err)
+			opt := staging.Options{BatchRows: *batchRows, Overwrite: *overwrite, MaxRecordBytes: *maxRecord}
+			return runStaging(rc, "stage", *state, opt, func(opt staging.Options) error {
+				_, err := staging.Stage(ctx, *input, *state, opt)
+				return err
+			})
 		},
 	}
 }
 
-// stageOptions wires staging's progress and warnings to stderr.
-func stageOptions(rc *rootConfig, command string, batchRows int) staging.Options {
-	p := newProgressPrinter(rc.stderr)
-	start := time.Now()
-	return staging.Options{
-		BatchRows: batchRows,
-		Command:   command,
-		Logf:      func(format string, args ...any) { fmt.Fprintf(rc.stderr, "importer: "+format+"\n", args...) },
-		Progress: func(pr staging.Progress) {
-			first := pr.Start // a resumed run measures its own bytes
-			elapsed := time.Since(start)
-			rows := pr.Counts.Rows
-			line := fmt.Sprintf("stage: %d rows (%d rejected, %d duplicates)  %.0f rows/s  %.1f MB/s  %.0f%%  ETA %s",
-				rows.Read, rows.Rejected, rows.Duplicates,
-				rate(float64(rows.Read), elapsed), rate(float64(pr.Offset-first)/1e6, elapsed),
-				100*float64(pr.Offset)/float64(max(pr.Size, 1)), eta(float64(pr.Offset-first), float64(pr.Size-first), elapsed))
-			p.print(line, pr.Done)
-		},
+// runStaging runs a staging pass (stage, or resume's) with its progress and
+// warnings on stderr, and reports its end.
+func runStaging(rc *rootConfig, command, state string, opt staging.Options, stage func(staging.Options) error) error {
+	r := rc.newReporter(nil) // until the first checkpoint
+	opt.Command = command
+	opt.Logf = func(format string, args ...any) { r.Logf("importer: "+format, args...) }
+	opt.Progress = func(pr staging.Progress) {
+		r.Update(func(elapsed time.Duration) string { return stageLine(pr, elapsed) })
 	}
-}
-
-// stageResult reports the end of a staging run.
-func stageResult(rc *rootConfig, state string, err error) error {
+	r.Start()
+	err := stage(opt)
+	r.Stop()
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(rc.stderr, "importer: staged into %s; next: importer load --state %s\n", state, state)
 	return nil
+}
+
+// stageLine is the progress line of a staging pass at checkpoint pr,
+// elapsed after it started.
+func stageLine(pr staging.Progress, elapsed time.Duration) string {
+	done := float64(pr.Offset - pr.Start) // a resumed run measures its own bytes
+	rows := pr.Counts.Rows
+	return fmt.Sprintf("stage: %d rows (%d rejected, %d duplicates)  %.0f rows/s  %.1f MB/s  %.0f%%  ETA %s",
+		rows.Read, rows.Rejected, rows.Duplicates,
+		progress.Rate(float64(rows.Read), elapsed), progress.Rate(done/1e6, elapsed),
+		100*float64(pr.Offset)/float64(max(pr.Size, 1)), progress.ETA(float64(pr.Size-pr.Offset), progress.Rate(done, elapsed)))
 }

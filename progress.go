@@ -1,35 +1,18 @@
 package main
 
 import (
-	"fmt"
-	"io"
 	"os"
 	"time"
 
 	"github.com/learnergraph/importer/graphwrite"
+	"github.com/learnergraph/importer/progress"
 )
 
-// progressPrinter shows progress on stderr the restic way: on a terminal a
-// single line redrawn in place a few times a second; otherwise (a log file,
-// CI) a plain line every logEvery.
-type progressPrinter struct {
-	w     io.Writer
-	tty   bool
-	every time.Duration
-	last  time.Time
-}
-
-const (
-	ttyEvery = 250 * time.Millisecond
-	logEvery = 5 * time.Second
-)
-
-func newProgressPrinter(w io.Writer) *progressPrinter {
-	p := &progressPrinter{w: w, every: logEvery}
-	if isTerminal(w) {
-		p.tty, p.every = true, ttyEvery
-	}
-	return p
+// newReporter is a command's progress reporter (package progress): on
+// stderr, one line redrawn in place when stderr is a terminal, a log line
+// every few seconds otherwise.
+func (rc *rootConfig) newReporter(status func(elapsed time.Duration) string) *progress.Reporter {
+	return progress.New(rc.stderr, isTerminal(rc.stderr), status)
 }
 
 // isTerminal reports whether w is a character device (a terminal).
@@ -43,39 +26,4 @@ func isTerminal(w any) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
-}
-
-// print shows line if enough time has passed since the last one, or always
-// when final is set (the last line of a run).
-func (p *progressPrinter) print(line string, final bool) {
-	now := time.Now()
-	if !final && now.Sub(p.last) < p.every {
-		return
-	}
-	p.last = now
-	switch {
-	case p.tty && final:
-		fmt.Fprintf(p.w, "\r\033[K%s\n", line)
-	case p.tty:
-		fmt.Fprintf(p.w, "\r\033[K%s", line)
-	default:
-		fmt.Fprintln(p.w, line)
-	}
-}
-
-// rate is n per second over d.
-func rate(n float64, d time.Duration) float64 {
-	if d <= 0 {
-		return 0
-	}
-	return n / d.Seconds()
-}
-
-// eta estimates the time left when done of total took elapsed.
-func eta(done, total float64, elapsed time.Duration) string {
-	if done <= 0 || total <= done {
-		return "-"
-	}
-	left := time.Duration(float64(elapsed) * (total - done) / done)
-	return left.Round(time.Second).String()
 }

@@ -54,8 +54,6 @@ const (
 	// found away from where the writer expects it before the load stops.
 	maxMoves      = 3
 	snapshotEvery = 2 * time.Second
-	liveEvery     = time.Second
-	logEvery      = 5 * time.Second
 )
 
 // LoadOptions tune a load. Zero values take the defaults.
@@ -391,23 +389,16 @@ func (l *loader) finish(ctx context.Context) error {
 // monitor prints progress and publishes snapshots until the returned stop
 // is called, which also publishes a last snapshot.
 func (l *loader) monitor() (stop func()) {
+	l.prog.tick()
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		every := logEvery
-		if l.opt.Live {
-			every = liveEvery
-		}
-		report := time.NewTicker(every)
 		snap := time.NewTicker(snapshotEvery)
-		defer report.Stop()
 		defer snap.Stop()
 		for {
 			select {
 			case <-done:
 				return
-			case <-report.C:
-				l.prog.report()
 			case <-snap.C:
 				l.writeSnapshot()
 			}
@@ -416,7 +407,7 @@ func (l *loader) monitor() (stop func()) {
 	return func() {
 		close(done)
 		wg.Wait()
-		l.prog.report()
+		l.prog.finish()
 		l.writeSnapshot()
 	}
 }
