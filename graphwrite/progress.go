@@ -48,10 +48,6 @@ func (p *progress) logf(format string, args ...any) {
 	p.r.Logf("load: "+format, args...)
 }
 
-// report shows the progress line now: in place on a terminal, as a log
-// line otherwise.
-func (p *progress) report() { p.r.Print() }
-
 // tick shows the progress line periodically until finish.
 func (p *progress) tick() { p.r.Start() }
 

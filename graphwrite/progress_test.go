@@ -27,7 +27,7 @@ func TestProgressLine(t *testing.T) {
 	if got != want {
 		t.Errorf("line = %q, want %q", got, want)
 	}
-	p.report()
+	p.r.Print() // what each tick does
 	p.logf("retrying %d", 1)
 	p.finish()
 	if s := out.String(); !strings.HasPrefix(s, "\r\033[KHAS_SKILL") || !strings.Contains(s, "\r\033[Kload: retrying 1\n") {
