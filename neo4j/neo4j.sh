@@ -6,7 +6,9 @@
 # Environment: NEO4J_PORT (7687), NEO4J_PASSWORD (importer-local),
 # NEO4J_HEAP (4g), NEO4J_HOME_DIR (.neo4j: data, logs, pid file),
 # NEO4J_START_TIMEOUT (180 seconds), NEO4J_TLS_DIR (unset: plaintext Bolt;
-# set: Bolt over TLS with DIR/private.key and DIR/public.crt), GO (go).
+# set: Bolt over TLS with DIR/private.key and DIR/public.crt), NEO4J_JAVA_OPTS
+# (extra JVM options, split on spaces, after the defaults so they win: e.g.
+# -XX:StartFlightRecording=filename=neo4j.jfr,settings=profile), GO (go).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -108,13 +110,15 @@ up() {
 	fi
 	classpath
 	[[ -f $LOG ]] && mv "$LOG" "$LOG.1"
-	say "starting Neo4j 5.26.19 on bolt://127.0.0.1:$PORT (heap $HEAP, data $STATE/data, log $LOG)"
+	local -a extra=()
+	read -ra extra <<<"${NEO4J_JAVA_OPTS:-}"
+	say "starting Neo4j 5.26.19 on bolt://127.0.0.1:$PORT (heap $HEAP, data $STATE/data, log $LOG${NEO4J_JAVA_OPTS:+, JVM options $NEO4J_JAVA_OPTS})"
 	nohup java -Xms1g "-Xmx$HEAP" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
 		-XX:-OmitStackTraceInFastThrow -XX:+DisableExplicitGC \
 		-Djdk.nio.maxCachedBufferSize=1024 -Dio.netty.tryReflectionSetAccessible=true \
 		-Dlog4j2.disable.jmx=true \
 		--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
-		--add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
+		--add-opens=java.base/sun.nio.ch=ALL-UNNAMED "${extra[@]}" \
 		-cp "$(<"$CLASSPATH_FILE")" neo4j/Launcher.java </dev/null >"$LOG" 2>&1 &
 	echo $! >"$PIDFILE"
 	wait_ready $! yes
