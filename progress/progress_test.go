@@ -62,55 +62,48 @@ func (f *fakeRun) tick(d time.Duration, rows int) {
 	<-f.called
 }
 
-func TestReporterOnATerminal(t *testing.T) {
-	var out bytes.Buffer
-	f := newFakeRun(t)
-	r := f.reporter(&out, true)
-	r.Start()
-	r.Start() // once
-	f.tick(time.Second, 0)
-	f.tick(time.Second, 10)
-	f.tick(time.Second, 20)
-	r.Logf("importer: warning: %s", "unknown column x")
-	f.tick(time.Second, 30)
-	f.now, f.rows = f.now.Add(500*time.Millisecond), 40
-	r.Stop()
-	r.Stop()
-	r.Logf("importer: staged")
-	want := "\r\033[Kstage: 10 rows in 2s" +
-		"\r\033[Kstage: 20 rows in 3s" +
-		"\r\033[Kimporter: warning: unknown column x\n" +
-		"\r\033[Kstage: 30 rows in 4s" +
-		"\r\033[Kstage: 40 rows in 4.5s\n" +
-		"importer: staged\n"
-	if diff := cmp.Diff(want, out.String()); diff != "" {
-		t.Errorf("terminal output (-want +got):\n%s", diff)
-	}
-	if f.every != TerminalEvery || !f.stopped {
-		t.Errorf("ticker every %s, stopped %v; want every %s, stopped", f.every, f.stopped, TerminalEvery)
-	}
-}
-
-func TestReporterInALog(t *testing.T) {
-	var out bytes.Buffer
-	f := newFakeRun(t)
-	r := f.reporter(&out, false)
-	r.Start()
-	f.tick(5*time.Second, 0)
-	f.tick(5*time.Second, 100)
-	r.Logf("load: write %s: retrying", "Learner")
-	f.tick(5*time.Second, 200)
-	f.now, f.rows = f.now.Add(time.Second), 250
-	r.Stop()
-	want := "stage: 100 rows in 10s\n" +
-		"load: write Learner: retrying\n" +
-		"stage: 200 rows in 15s\n" +
-		"stage: 250 rows in 16s\n"
-	if diff := cmp.Diff(want, out.String()); diff != "" {
-		t.Errorf("log output (-want +got):\n%s", diff)
-	}
-	if f.every != LogEvery || !f.stopped {
-		t.Errorf("ticker every %s, stopped %v; want every %s, stopped", f.every, f.stopped, LogEvery)
+// TestReporterTicks runs the same script on a terminal and into a log:
+// ticks before the first figures show nothing, a message comes between
+// status lines, Stop shows the last figures once and ends the line.
+func TestReporterTicks(t *testing.T) {
+	for _, tc := range []struct {
+		live  bool
+		every time.Duration
+		want  string
+	}{
+		{true, TerminalEvery, "\r\033[Kstage: 10 rows in 2s" +
+			"\r\033[Kstage: 20 rows in 3s" +
+			"\r\033[Kimporter: warning: unknown column x\n" +
+			"\r\033[Kstage: 30 rows in 4s" +
+			"\r\033[Kstage: 40 rows in 4.5s\n" +
+			"importer: staged\n"},
+		{false, LogEvery, "stage: 10 rows in 2s\n" +
+			"stage: 20 rows in 3s\n" +
+			"importer: warning: unknown column x\n" +
+			"stage: 30 rows in 4s\n" +
+			"stage: 40 rows in 4.5s\n" +
+			"importer: staged\n"},
+	} {
+		var out bytes.Buffer
+		f := newFakeRun(t)
+		r := f.reporter(&out, tc.live)
+		r.Start()
+		r.Start() // once
+		f.tick(time.Second, 0)
+		f.tick(time.Second, 10)
+		f.tick(time.Second, 20)
+		r.Logf("importer: warning: %s", "unknown column x")
+		f.tick(time.Second, 30)
+		f.now, f.rows = f.now.Add(500*time.Millisecond), 40
+		r.Stop()
+		r.Stop()
+		r.Logf("importer: staged")
+		if diff := cmp.Diff(tc.want, out.String()); diff != "" {
+			t.Errorf("live %v: output (-want +got):\n%s", tc.live, diff)
+		}
+		if f.every != tc.every || !f.stopped {
+			t.Errorf("live %v: ticker every %s, stopped %v; want every %s, stopped", tc.live, f.every, f.stopped, tc.every)
+		}
 	}
 }
 
