@@ -191,7 +191,7 @@ func (l *offlineLoad) run(ctx context.Context, opt export.Options, running bool)
 		return err
 	}
 	runID := "offline-" + time.Now().UTC().Format("20060102T150405")
-	if err := l.db.Update(func(tx *bolt.Tx) error { return checkpoint.RecordOfflineLoad(tx, runID) }); err != nil {
+	if err := l.db.Update(func(tx *bolt.Tx) error { return checkpoint.RecordOfflineLoad(tx, runID, l.start) }); err != nil {
 		return fmt.Errorf("record the load: %w", err)
 	}
 	fmt.Fprintf(l.rc.stderr, "importer: loaded %d entities offline in %s (%s); next: importer verify --state %s\n",

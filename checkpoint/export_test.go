@@ -4,8 +4,10 @@ import (
 	"errors"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -108,7 +110,8 @@ func TestRecordOfflineLoad(t *testing.T) {
 		}
 		return WriteLoadMark(tx, LoadMark{Kind: KindNodes, Name: "Learner", Part: 1, Written: 1})
 	})
-	update(t, db, func(tx *bolt.Tx) error { return RecordOfflineLoad(tx, "run-1") })
+	started := time.Date(2026, 11, 30, 1, 2, 3, 0, time.UTC)
+	update(t, db, func(tx *bolt.Tx) error { return RecordOfflineLoad(tx, "run-1", started) })
 
 	want := Status{Phase: PhaseLoaded, Mode: ModeOffline, Rows: counts.Rows, Nodes: counts.Nodes, Relationships: counts.Relationships,
 		Loaded: Loaded{Nodes: counts.Nodes, Relationships: counts.Relationships}}
@@ -121,6 +124,15 @@ func TestRecordOfflineLoad(t *testing.T) {
 	}
 	if diff := cmp.Diff(LoadPlan{Mode: ModeOffline, RunID: "run-1", Partitions: 1, Done: true}, plan); diff != "" {
 		t.Errorf("load plan (-want +got):\n%s", diff)
+	}
+	var samples []Sample
+	if err := db.View(func(tx *bolt.Tx) (err error) { samples, err = ReadSamples(tx, PassLoad); return err }); err != nil {
+		t.Fatal(err)
+	}
+	want2 := []Sample{{At: started, Start: true, PID: os.Getpid()},
+		{PID: os.Getpid(), Bucket: ModeOffline, Nodes: 5, Relationships: 7}}
+	if diff := cmp.Diff(want2, samples, cmpopts.IgnoreFields(Sample{}, "At")); diff != "" || !samples[0].At.Equal(started) {
+		t.Errorf("offline load samples (-want +got):\n%s", diff)
 	}
 }
 

@@ -64,9 +64,12 @@ func ReadLoadMarks(tx *bolt.Tx) ([]LoadMark, error) {
 	return marks, err
 }
 
-// ClearLoad forgets the load plan and every load mark, so the next load
-// starts from the beginning.
+// ClearLoad forgets the load plan, every load mark and the load's
+// throughput samples, so the next load starts from the beginning.
 func ClearLoad(tx *bolt.Tx) error {
+	if err := clearSamples(tx, PassLoad); err != nil {
+		return err
+	}
 	if tx.Bucket(loadMarksBucket) != nil {
 		if err := tx.DeleteBucket(loadMarksBucket); err != nil {
 			return fmt.Errorf("clear load marks: %w", err)

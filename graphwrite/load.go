@@ -140,6 +140,12 @@ func Load(ctx context.Context, g *Graph, db *bolt.DB, opt LoadOptions) (Stats, e
 	if err := l.reconcile(ctx); err != nil {
 		return Stats{}, err
 	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		return checkpoint.AddSample(tx, checkpoint.PassLoad, checkpoint.Sample{At: start, Start: true, PID: os.Getpid()})
+	})
+	if err != nil {
+		return Stats{}, fmt.Errorf("record the load's start: %w", err)
+	}
 	err = l.run(ctx)
 	if err == nil {
 		err = l.finish(ctx)
@@ -303,13 +309,14 @@ func (l *loader) partition(ctx context.Context, s neo4j.SessionWithContext, p pa
 			return fmt.Errorf("read %s from the state file: %w", p, err)
 		}
 		if bt.count == 0 {
-			return l.saveMark(p, pos, true)
+			return l.saveMark(p, pos, true, nil)
 		}
 		out, err := l.commit(ctx, s, p, bt)
 		if err != nil {
 			return err
 		}
 		l.prog.add(out.wm.written - pos.written)
+		var sample *checkpoint.Sample
 		if out.moved {
 			if moves++; moves > maxMoves {
 				return fmt.Errorf("write %s: %w (is another importer loading this state file's run %s?)", p, ErrWatermark, l.plan.RunID)
@@ -320,9 +327,11 @@ func (l *loader) partition(ctx context.Context, s neo4j.SessionWithContext, p pa
 		} else {
 			moves = 0
 			l.st.committed(p.b, bt)
+			smp := l.st.sample(p.b, bt)
+			sample = &smp
 		}
 		pos = out.wm
-		if err := l.saveMark(p, pos, false); err != nil {
+		if err := l.saveMark(p, pos, false, sample); err != nil {
 			return err
 		}
 	}

@@ -102,9 +102,15 @@ func sameAfter(stored map[string]checkpoint.LoadMark, pm []checkpoint.LoadMark, 
 }
 
 // saveMark records a partition's position in the state file: a cache of
-// the watermark, for status and progress.
-func (l *loader) saveMark(p partition, wm watermark, done bool) error {
+// the watermark, for status and progress; and, in the same transaction, the
+// throughput sample of the batch that moved it there, if any.
+func (l *loader) saveMark(p partition, wm watermark, done bool, sample *checkpoint.Sample) error {
 	err := l.db.Update(func(tx *bolt.Tx) error {
+		if sample != nil {
+			if err := checkpoint.AddSample(tx, checkpoint.PassLoad, *sample); err != nil {
+				return err
+			}
+		}
 		for _, m := range p.loadMarks(wm, done) {
 			if err := checkpoint.WriteLoadMark(tx, m); err != nil {
 				return err

@@ -1,6 +1,7 @@
 package graphwrite
 
 import (
+	"os"
 	"sync"
 	"time"
 
@@ -27,6 +28,8 @@ type Stats struct {
 type stats struct {
 	mu sync.Mutex
 	s  Stats
+	// sampled is how many retries the throughput samples have counted.
+	sampled int64
 }
 
 func newStats(mode Mode) *stats {
@@ -61,6 +64,34 @@ func (st *stats) add(kind string, n int64) {
 	case checkpoint.KindRelationships:
 		st.s.Relationships += n
 	}
+}
+
+// sample is the throughput sample of a committed batch of b: what it
+// wrote, and the retries since the previous sample.
+func (st *stats) sample(b bucket, bt batch) checkpoint.Sample {
+	s := checkpoint.Sample{At: time.Now(), PID: os.Getpid(), Bucket: b.name()}
+	add := func(kind string, n int64) {
+		if kind == checkpoint.KindNodes {
+			s.Nodes += n
+		} else {
+			s.Relationships += n
+		}
+	}
+	if b.kind == kindLearners {
+		for i, n := range bt.counts {
+			add(b.members[i].kind, n)
+		}
+	} else {
+		add(b.kind, int64(bt.count))
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	var total int64
+	for _, n := range st.s.Retries {
+		total += n
+	}
+	s.Retries, st.sampled = total-st.sampled, total
+	return s
 }
 
 func (st *stats) skipped() {

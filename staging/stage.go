@@ -212,6 +212,7 @@ func run(ctx context.Context, db *bolt.DB, state string, f *os.File, in checkpoi
 	if err != nil {
 		return checkpoint.Counts{}, err
 	}
+	w.started = time.Now()
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading()
 	workers := runtime.GOMAXPROCS(0)

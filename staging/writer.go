@@ -3,7 +3,9 @@ package staging
 import (
 	"encoding/binary"
 	"fmt"
+	"os"
 	"sort"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -19,6 +21,9 @@ type writer struct {
 	db     *bolt.DB
 	index  *learnerIndex
 	shared []map[string]Props // by shared kind, then bucket key: as staged
+	// started is when this process began staging, recorded as the start
+	// sample with its first checkpoint; zero once recorded.
+	started time.Time
 }
 
 // newWriter builds the writer's memory from the state file: the learner
@@ -76,6 +81,7 @@ func (w *writer) commitTx(b batch) (checkpoint.Counts, error) {
 		if err != nil {
 			return err
 		}
+		readBefore := t.counts.Rows.Read
 		for _, rej := range b.rejects {
 			if err := t.reject(rej); err != nil {
 				return err
@@ -97,6 +103,9 @@ func (w *writer) commitTx(b batch) (checkpoint.Counts, error) {
 			return err
 		}
 		counts = t.counts
+		if err := w.sample(tx, t.counts.Rows.Read-readBefore); err != nil {
+			return err
+		}
 		if err := checkpoint.WriteEntries(tx, entries(t.counts, t.mark.NextOrdinal)); err != nil {
 			return err
 		}
@@ -106,6 +115,20 @@ func (w *writer) commitTx(b batch) (checkpoint.Counts, error) {
 		return counts, fmt.Errorf("stage batch ending at line %d: %w", b.next.Line, err)
 	}
 	return counts, nil
+}
+
+// sample records the checkpoint's throughput sample (and, at the
+// process's first checkpoint, its start): one small record in the
+// checkpoint's transaction.
+func (w *writer) sample(tx *bolt.Tx, rows int64) error {
+	pid := os.Getpid()
+	if !w.started.IsZero() {
+		if err := checkpoint.AddSample(tx, checkpoint.PassStage, checkpoint.Sample{At: w.started, Start: true, PID: pid}); err != nil {
+			return err
+		}
+		w.started = time.Time{}
+	}
+	return checkpoint.AddSample(tx, checkpoint.PassStage, checkpoint.Sample{At: time.Now(), PID: pid, Rows: rows})
 }
 
 // txWriter stages one batch inside one write transaction. Learner records

@@ -85,6 +85,7 @@ func runOffline(ctx context.Context, cfg config, statePath string, res *Result) 
 		}
 	}()
 	cfg.logf("offline: export into %s", dir)
+	started := time.Now()
 	m := startMeter(neo4jPID(cfg.neo4jPID))
 	ex, err := export.Run(ctx, db, export.Options{Dir: dir})
 	o.Export = m.Stop()
@@ -134,7 +135,7 @@ func runOffline(ctx context.Context, cfg config, statePath string, res *Result) 
 	if err != nil {
 		return err
 	}
-	if err := db.Update(func(tx *bolt.Tx) error { return checkpoint.RecordOfflineLoad(tx, "bench") }); err != nil {
+	if err := db.Update(func(tx *bolt.Tx) error { return checkpoint.RecordOfflineLoad(tx, "bench", started) }); err != nil {
 		return err
 	}
 	cfg.logf("offline: verify")
