@@ -125,6 +125,35 @@ func (g *Graph) query(ctx context.Context, cypher string, params map[string]any)
 	return out.([]*neo4j.Record), nil
 }
 
+// Read runs one read-only query in a read transaction that Neo4j stops
+// after timeout (a write in it fails), and returns its column names and
+// rows. The driver does not retry a timed-out transaction.
+func (g *Graph) Read(ctx context.Context, cypher string, params map[string]any, timeout time.Duration) (keys []string, rows [][]any, err error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout+connectTimeout)
+	defer cancel()
+	s := g.session(ctx, neo4j.AccessModeRead)
+	defer s.Close(context.Background())
+	_, err = s.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		res, err := tx.Run(ctx, cypher, params)
+		if err != nil {
+			return nil, err
+		}
+		recs, err := res.Collect(ctx)
+		if err != nil {
+			return nil, err
+		}
+		keys, rows = nil, make([][]any, len(recs))
+		for i, r := range recs {
+			keys, rows[i] = r.Keys, r.Values
+		}
+		if keys == nil {
+			keys, err = res.Keys()
+		}
+		return nil, err
+	}, neo4j.WithTxTimeout(timeout))
+	return keys, rows, err
+}
+
 // exec runs one statement in an auto-commit transaction and returns its
 // summary. Schema commands and CALL { ... } IN TRANSACTIONS need that.
 func (g *Graph) exec(ctx context.Context, cypher string, params map[string]any) (neo4j.ResultSummary, error) {
