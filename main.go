@@ -153,6 +153,7 @@ Every flag can also be set as IMPORTER_<FLAG> in the environment
 			newStatusCommand(rc),
 			newRejectsCommand(rc),
 			newVerifyCommand(rc),
+			newReportCommand(rc),
 			newClearDatabaseCommand(rc),
 			newPingCommand(rc),
 			newVersionCommand(rc),

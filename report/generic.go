@@ -1,0 +1,96 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/learnergraph/importer/staging"
+)
+
+// Schema is what the generic queries need to know of a model: its labels
+// with their key property, and its relationship types with their ends.
+type Schema struct {
+	Labels []LabelSpec
+	Types  []TypeSpec
+}
+
+// LabelSpec is one node label and its key property.
+type LabelSpec struct{ Name, Key string }
+
+// TypeSpec is one relationship type and the labels at its ends.
+type TypeSpec struct{ Name, Start, End string }
+
+// LearnerSchema is the data contract's schema.
+func LearnerSchema() Schema {
+	var s Schema
+	for _, n := range staging.Nodes() {
+		s.Labels = append(s.Labels, LabelSpec{Name: n.Label, Key: n.Key})
+	}
+	for _, r := range staging.Rels() {
+		s.Types = append(s.Types, TypeSpec{Name: r.Type, Start: r.Start, End: r.End})
+	}
+	return s
+}
+
+// quote makes a name from the schema a Cypher identifier.
+func quote(name string) string { return "`" + strings.ReplaceAll(name, "`", "``") + "`" }
+
+// literal makes a name from the schema a Cypher string literal.
+func literal(name string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(name) + "'"
+}
+
+// countsCypher counts the nodes of every label and the relationships of
+// every type: Neo4j answers each from its count store, at any size.
+func countsCypher(s Schema) string {
+	var parts []string
+	for _, l := range s.Labels {
+		parts = append(parts, fmt.Sprintf("MATCH (n:%s) RETURN 'nodes' AS kind, %s AS name, count(n) AS count", quote(l.Name), literal(l.Name)))
+	}
+	for _, t := range s.Types {
+		parts = append(parts, fmt.Sprintf("MATCH ()-[r:%s]->() RETURN 'relationships' AS kind, %s AS name, count(r) AS count", quote(t.Name), literal(t.Name)))
+	}
+	return strings.Join(parts, "\nUNION ALL\n")
+}
+
+// GenericQueries are the graph-shape queries any schema gets: for every
+// label, the distribution of its nodes' degree in each relationship type
+// that touches it; and the densest nodes of every label.
+func GenericQueries(s Schema) []Query {
+	var out []Query
+	for _, l := range s.Labels {
+		var degrees []string
+		needs := []string{l.Name}
+		for _, t := range s.Types {
+			if t.Start == l.Name {
+				degrees = append(degrees, fmt.Sprintf("[%s, COUNT { (n)-[:%s]->() }]", literal(t.Name+" →"), quote(t.Name)))
+			}
+			if t.End == l.Name {
+				degrees = append(degrees, fmt.Sprintf("[%s, COUNT { (n)<-[:%s]-() }]", literal("→ "+t.Name), quote(t.Name)))
+			}
+		}
+		if len(degrees) == 0 {
+			continue
+		}
+		out = append(out, Query{Section: "shape", Name: "degrees-" + l.Name, Chart: ChartDegrees, Needs: needs,
+			Title: fmt.Sprintf("Degree distribution of %s nodes, per relationship type (log scales)", l.Name),
+			Note:  "Bars: nodes with a degree in [low, high], powers of two; a node without the type is degree 0.",
+			Cypher: fmt.Sprintf(`MATCH (n:%s)
+UNWIND [%s] AS d
+WITH d[0] AS relationship, d[1] AS degree
+RETURN relationship, degree, count(*) AS nodes
+ORDER BY relationship, degree`, quote(l.Name), strings.Join(degrees, ", "))})
+	}
+	var dense []string
+	for _, l := range s.Labels {
+		dense = append(dense, fmt.Sprintf(`MATCH (n:%s)
+WITH n, COUNT { (n)--() } AS degree
+ORDER BY degree DESC, n.%s LIMIT 3
+RETURN %s + ' ' + toString(n.%s) AS node, %s AS label, n.%s AS key, degree`,
+			quote(l.Name), quote(l.Key), literal(l.Name), quote(l.Key), literal(l.Name), quote(l.Key)))
+	}
+	out = append(out, Query{Section: "shape", Name: "densest", Chart: ChartBar,
+		Title:  "The densest nodes: the three with the most relationships of each label",
+		Cypher: strings.Join(dense, "\nUNION ALL\n")})
+	return out
+}
