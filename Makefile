@@ -14,7 +14,7 @@ MAX_GO_LINES := 500
 NEO4J_PASSWORD ?= importer-local
 export NEO4J_PASSWORD
 
-.PHONY: help build test lint cover demo bench bench-go ci neo4j-up neo4j-down neo4j-reset neo4j-status
+.PHONY: help build test lint cover demo report-png bench bench-go ci neo4j-up neo4j-down neo4j-reset neo4j-status
 
 help:
 	@echo "build        bin/importer"
@@ -22,7 +22,8 @@ help:
 	@echo "lint         gofmt, go vet, staticcheck $(STATICCHECK_VERSION), deadcode $(DEADCODE_VERSION), files <= $(MAX_GO_LINES) lines"
 	@echo "cover        coverage of $(COVER_PKGS), each >= $(COVER_MIN)%"
 	@echo "neo4j-up     start the local Neo4j (bolt://127.0.0.1:7687); also neo4j-down, neo4j-reset, neo4j-status"
-	@echo "demo         generate, stage and load 20000 rows, then print queries to try"
+	@echo "demo         generate, stage and load 20000 rows, print queries to try, write the report"
+	@echo "report-png   render the demo's report.html with headless Chromium into out/report.png and check it"
 	@echo "bench        end-to-end benchmark, ROWS=$(ROWS); bench-go: the Go benchmarks"
 	@echo "ci           lint, cover, test (what .ci/run runs)"
 
@@ -112,6 +113,18 @@ demo: build
 	bin/importer load --state out/demo.db
 	bin/importer status --state out/demo.db
 	@echo "$$DEMO_QUERIES"
+	@echo "The report (open it in a browser):"
+	@bin/importer report --state out/demo.db --out out/demo-report
+
+# The demo's report rendered by headless Chromium (Debian package chromium):
+# checks the page drew (width, not blank) and writes out/report.png, the
+# page down to its end (REPORT_PNG_HEIGHT=N: its first N pixels). README's
+# screenshot: make report-png REPORT_PNG_HEIGHT=2600 && cp out/report.png docs/report.png
+REPORT_PNG_HEIGHT ?= 0
+report-png:
+	@test -f out/demo-report/report.html || { echo "no out/demo-report/report.html: run make demo first"; exit 1; }
+	REPORT_HTML=$(CURDIR)/out/demo-report/report.html REPORT_PNG=$(CURDIR)/out/report.png REPORT_PNG_HEIGHT=$(REPORT_PNG_HEIGHT) \
+		$(GO) test -count=1 -run TestRenderInChromium -v ./report
 
 bench:
 	$(GO) run ./bench/cmd/e2e --rows $(ROWS)

@@ -237,6 +237,11 @@ CPU cost: stage 47.1 µs of importer CPU per row; load 33.3 µs of Neo4j CPU and
 	if d := cmp.Diff(want, table(r)); d != "" {
 		t.Errorf("table (-want +got):\n%s", d)
 	}
+	r.Report = &ReportPhase{Phase: Phase{Seconds: 31.5, CPU: 2, Neo4jCPU: 50}, Slowest: []QueryTiming{{"shape/components", 9.25}, {"skills/pairs", 4}}}
+	line := "- report       31.5 s  importer CPU 0.06 cores, Neo4j CPU 1.59 cores, load average 0.0 → 0.0; 0 failed queries; slowest: shape/components 9.2 s, skills/pairs 4.0 s\n"
+	if got := table(r); !strings.Contains(got, line) {
+		t.Errorf("table with a report phase lacks\n%s\ngot:\n%s", line, got)
+	}
 }
 
 func TestSweepTable(t *testing.T) {

@@ -64,6 +64,14 @@ func runBench(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
+	// The report of the online load's graph, before the wipe; a failed
+	// query is in the table and the report, not a failed benchmark.
+	if err := runReport(ctx, cfg, g, statePath, &res); err != nil {
+		if res.Report == nil || ctx.Err() != nil {
+			return err
+		}
+		cfg.logf("%v", err)
+	}
 	if err := runClearLoaded(ctx, cfg, g, &res); err != nil {
 		return err
 	}

@@ -72,6 +72,7 @@ type Result struct {
 	Buckets       []BucketRate     `json:"buckets"` // the load, bucket by bucket
 	Baseline      *Baseline        `json:"baseline,omitempty"`
 	Offline       *Offline         `json:"offline,omitempty"`
+	Report        *ReportPhase     `json:"report,omitempty"`
 	staged        map[string]int64 // entities staged by label and type
 }
 
@@ -168,6 +169,10 @@ func table(r Result) string {
 	}{{"generate", r.Generate}, {"stage", r.Stage}, {"clear", r.Clear}, {"load", r.Load}, {"verify", r.Verify}, {"wipe", r.ClearLoaded}} {
 		fmt.Fprintf(&b, "- %-8s %8s s  importer CPU %s cores, Neo4j CPU %s cores, load average %.1f → %.1f, peak RSS without mapped files %s\n",
 			p.name, secs(p.ph.Seconds), cores(p.ph.CPU, p.ph.Seconds), cores(p.ph.Neo4jCPU, p.ph.Seconds), p.ph.LoadAvg[0], p.ph.LoadAvg[1], mib(p.ph.PeakAnon))
+	}
+	if rp := r.Report; rp != nil {
+		fmt.Fprintf(&b, "- report   %8s s  importer CPU %s cores, Neo4j CPU %s cores, load average %.1f → %.1f; %d failed queries; slowest: %s\n",
+			secs(rp.Seconds), cores(rp.CPU, rp.Seconds), cores(rp.Neo4jCPU, rp.Seconds), rp.LoadAvg[0], rp.LoadAvg[1], rp.Failed, slowest(rp.Slowest))
 	}
 	if bl := r.Baseline; bl != nil {
 		fmt.Fprintf(&b, "- baseline %8s s  for %s rows (%s, %s nodes, %s relationships, %s), importer CPU %s cores, Neo4j CPU %s cores, load average %.1f → %.1f\n",
