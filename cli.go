@@ -38,6 +38,9 @@ func execute(ctx context.Context, root *ffcli.Command, args []string, rc *rootCo
 	for _, c := range root.Subcommands {
 		c.FlagSet.SetOutput(io.Discard)
 		guard(c)
+		for _, sub := range c.Subcommands { // importer mapping check|init
+			sub.FlagSet.SetOutput(io.Discard)
+		}
 	}
 	root.FlagSet.SetOutput(io.Discard)
 	cmd, cmdArgs := selected(root, args)

@@ -18,6 +18,7 @@ func newResumeCommand(rc *rootConfig) *ffcli.Command {
 	var load loadFlags
 	load.register(fs, rc.getenv)
 	batchRows := fs.Int("batch-rows", staging.DefaultBatchRows, "rows per checkpoint, when resuming staging")
+	mapping := fs.String("mapping", "", "mapping file the stage was started with, to check: a different one is refused (the state file keeps its own)")
 	return &ffcli.Command{
 		Name:       "resume",
 		ShortUsage: "importer resume [--state FILE] [load flags]",
@@ -26,7 +27,8 @@ func newResumeCommand(rc *rootConfig) *ffcli.Command {
 from its last committed batch (the input file must be unchanged), or a load
 from the last batch Neo4j committed, with the mode chosen when the load
 started. Load flags (--workers, --batch-size, connection) may differ from
-the first run.
+the first run. The mapping is the one stored in the state file; --mapping
+(or IMPORTER_MAPPING) that names a different file is refused.
 
 Examples:
   importer resume --state import.db
@@ -35,8 +37,16 @@ Examples:
 		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
 		Exec: func(ctx context.Context, args []string) error {
 			state := load.state
+			opt := staging.Options{BatchRows: *batchRows}
+			if *mapping != "" {
+				m, err := readMapping(rc, *mapping)
+				if err != nil {
+					return err
+				}
+				opt.Mapping = m
+			}
 			resumeStaging := func() error {
-				return runStaging(rc, "resume", state, staging.Options{BatchRows: *batchRows}, func(opt staging.Options) error {
+				return runStaging(rc, "resume", state, opt, func(opt staging.Options) error {
 					_, err := staging.Resume(ctx, state, opt)
 					return err
 				})
@@ -47,6 +57,10 @@ Examples:
 			s, err := readState(state)
 			if err != nil {
 				return err
+			}
+			if m := opt.Mapping; m != nil && s.Mapping != nil && m.Hash != s.Mapping.SHA256 {
+				return usageError{fmt.Errorf("%w: %s has sha256 %.12s…, the state file's %s %.12s… (stage it again with --overwrite to use the new one)",
+					staging.ErrMappingChanged, m.Source, m.Hash, s.Mapping.Name, s.Mapping.SHA256)}
 			}
 			switch {
 			case s.Phase == checkpoint.PhaseStaging:

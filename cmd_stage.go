@@ -20,14 +20,19 @@ func newStageCommand(rc *rootConfig) *ffcli.Command {
 	overwrite := fs.Bool("overwrite", false, "replace an existing state file, once the new one is complete")
 	batchRows := fs.Int("batch-rows", staging.DefaultBatchRows, "rows per checkpoint")
 	maxRecord := fs.Int64("max-record-bytes", staging.DefaultMaxRecordBytes, "longest CSV record; a longer one is rejected and reading resumes at its next line")
+	mapping := fs.String("mapping", "", "mapping file: how the CSV becomes the graph (default: the built-in learners.yaml)")
 	return &ffcli.Command{
 		Name:       "stage",
-		ShortUsage: "importer stage --input FILE [--state FILE] [--overwrite]",
+		ShortUsage: "importer stage --input FILE [--state FILE] [--mapping FILE] [--overwrite]",
 		ShortHelp:  "stream the CSV into a new state file (first pass)",
 		LongHelp: `Reads the learner CSV once and stages its deduplicated entities and
 relationships into a bbolt state file, checkpointing every --batch-rows rows.
 Bad rows are rejected with a reason (see "importer rejects"). After a crash
 or Ctrl-C, "importer resume --state FILE" continues from the last checkpoint.
+
+--mapping names a mapping file (see "importer mapping"); without it the
+built-in learners.yaml, the learner contract, is used. The mapping is stored
+in the state file: load, verify, export, status and resume read it there.
 
 With --overwrite, an existing state file stays as it is (and usable) until
 the new one is complete: the new one is built as FILE.pending and renamed
@@ -43,6 +48,13 @@ Example:
 				return usageError{fmt.Errorf("--max-record-bytes must be positive, not %d", *maxRecord)}
 			}
 			opt := staging.Options{BatchRows: *batchRows, Overwrite: *overwrite, MaxRecordBytes: *maxRecord}
+			if *mapping != "" {
+				m, err := readMapping(rc, *mapping)
+				if err != nil {
+					return err
+				}
+				opt.Mapping = m
+			}
 			return runStaging(rc, "stage", *state, opt, func(opt staging.Options) error {
 				_, err := staging.Stage(ctx, *input, *state, opt)
 				return err

@@ -17,6 +17,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/learnergraph/importer/checkpoint"
+	"github.com/learnergraph/importer/model"
 	"github.com/learnergraph/importer/staging"
 )
 
@@ -66,7 +67,8 @@ func TestStageStatusRejects(t *testing.T) {
 			"relationships": map[string]any{"RESIDES_IN": 0.0, "ORIGINATES_FROM": 0.0, "LIVES_IN": 0.0, "IN_COUNTRY": 0.0,
 				"HAS_SKILL": 0.0, "ENROLLED_IN": 0.0, "WORKED_AT": 0.0, "HAS_LEARNING_STATE": 0.0, "HAS_PROFESSIONAL_STATE": 0.0},
 		},
-		"input": input,
+		"input":   input,
+		"mapping": map[string]any{"name": model.DefaultName, "sha256": model.Default().Hash},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("status --json (-want +got):\n%s", diff)

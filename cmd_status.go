@@ -80,6 +80,9 @@ func printStatus(w io.Writer, s checkpoint.Status) error {
 		fmt.Fprintf(w, ", ETA %s", s.ETA)
 	}
 	fmt.Fprintln(w)
+	if m := s.Mapping; m != nil {
+		fmt.Fprintf(w, "mapping: %s (sha256 %.12s…)\n", m.Name, m.SHA256)
+	}
 	if e := s.Export; e != nil {
 		state := "in progress"
 		if e.Done {

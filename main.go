@@ -29,6 +29,7 @@ import (
 
 	"github.com/learnergraph/importer/checkpoint"
 	"github.com/learnergraph/importer/graphwrite"
+	"github.com/learnergraph/importer/model"
 	"github.com/learnergraph/importer/staging"
 )
 
@@ -147,6 +148,7 @@ Every flag can also be set as IMPORTER_<FLAG> in the environment
 		Subcommands: []*ffcli.Command{
 			newGenCommand(rc),
 			newStageCommand(rc),
+			newMappingCommand(rc),
 			newExportCommand(rc),
 			newLoadCommand(rc),
 			newResumeCommand(rc),
@@ -181,6 +183,7 @@ func isUserError(err error) bool {
 	userErrors := []error{
 		os.ErrNotExist, os.ErrPermission, syscall.EISDIR, graphwrite.ErrBadURI,
 		staging.ErrContract, staging.ErrInputChanged, staging.ErrNotRegular, staging.ErrPending,
+		staging.ErrMapping, staging.ErrMappingChanged, model.ErrInvalid,
 		checkpoint.ErrExists, checkpoint.ErrInUse, checkpoint.ErrNotFound, checkpoint.ErrVersion,
 	}
 	for _, target := range userErrors {

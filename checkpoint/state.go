@@ -16,7 +16,9 @@ import (
 //
 // Version 2: the learner records of package staging, and a CRC-32C
 // checksum at the end of every stored value (Seal).
-const FormatVersion = 2
+//
+// Version 3: the mapping record (Mapping), written with the input record.
+const FormatVersion = 3
 
 var (
 	// ErrExists is returned by Create when the state file already exists and

@@ -13,13 +13,21 @@ type Status struct {
 	Relationships map[string]int64 `json:"relationships"`
 	Loaded        Loaded           `json:"loaded"`
 	Input         string           `json:"input,omitempty"`
-	Mode          string           `json:"mode,omitempty"`
+	// Mapping names the mapping file the state file was staged with.
+	Mapping *MappingStatus `json:"mapping,omitempty"`
+	Mode    string         `json:"mode,omitempty"`
 	// ETA is the time a running load still needs, by its rate so far; only
 	// in a running process's snapshot.
 	ETA string `json:"eta,omitempty"`
 	// Export is the progress of `importer export`, once one started.
 	Export *ExportStatus `json:"export,omitempty"`
 	Live   *Live         `json:"live,omitempty"`
+}
+
+// MappingStatus names a state file's mapping (its text is in the file).
+type MappingStatus struct {
+	Name   string `json:"name"`
+	SHA256 string `json:"sha256"`
 }
 
 // Loaded counts what has been committed to Neo4j so far.
@@ -64,6 +72,14 @@ func ReadStatus(tx *bolt.Tx) (Status, error) {
 	if err != nil {
 		return Status{}, err
 	}
+	mapping, mapped, err := ReadMapping(tx)
+	if err != nil {
+		return Status{}, err
+	}
+	if staged && !mapped {
+		// Stage writes the mapping with the input record too (format 3).
+		return Status{}, &DamagedError{Path: tx.DB().Path(), Detail: "the mapping record is missing"}
+	}
 	export, err := readExportStatus(tx)
 	if err != nil {
 		return Status{}, err
@@ -77,6 +93,9 @@ func ReadStatus(tx *bolt.Tx) (Status, error) {
 		Input:         in.Path,
 		Mode:          plan.Mode,
 		Export:        export,
+	}
+	if mapped {
+		s.Mapping = &MappingStatus{Name: mapping.Name, SHA256: mapping.SHA256}
 	}
 	return s, nil
 }

@@ -48,13 +48,17 @@ func TestStatus(t *testing.T) {
 		if err := WriteInput(tx, Input{Path: "/data/learners.csv"}); err != nil {
 			return err
 		}
+		if err := WriteMapping(tx, Mapping{Name: "m.yaml", SHA256: "abc", Text: "version: 1\n"}); err != nil {
+			return err
+		}
 		if err := WriteStageMark(tx, StageMark{Offset: 100, Line: 5}); err != nil {
 			return err
 		}
 		return WriteCounts(tx, counts)
 	})
 	zero := Loaded{Nodes: map[string]int64{"Learner": 0, "Country": 0}, Relationships: map[string]int64{"HAS_SKILL": 0, "RESIDES_IN": 0}}
-	want := Status{Phase: PhaseStaging, Rows: counts.Rows, Nodes: counts.Nodes, Relationships: counts.Relationships, Loaded: zero, Input: "/data/learners.csv"}
+	want := Status{Phase: PhaseStaging, Rows: counts.Rows, Nodes: counts.Nodes, Relationships: counts.Relationships, Loaded: zero, Input: "/data/learners.csv",
+		Mapping: &MappingStatus{Name: "m.yaml", SHA256: "abc"}}
 	if diff := cmp.Diff(want, readStatus(t, db)); diff != "" {
 		t.Errorf("staging (-want +got):\n%s", diff)
 	}

@@ -127,6 +127,9 @@ func prepare(db *bolt.DB, dir string, opt Options) (checkpoint.ExportPlan, []uni
 		if !stage.Done {
 			return ErrNotStaged
 		}
+		if _, err := staging.ReadPlan(tx); err != nil {
+			return err
+		}
 		counts, err := checkpoint.ReadCounts(tx)
 		if err != nil {
 			return err

@@ -172,6 +172,9 @@ func readPlan(db *bolt.DB) (plan checkpoint.LoadPlan, counts checkpoint.Counts, 
 		if _, err := ParseMode(plan.Mode); err != nil || plan.Mode == string(ModeAuto) {
 			return fmt.Errorf("load plan has mode %q: %w", plan.Mode, ErrMode)
 		}
+		if _, err := staging.ReadPlan(tx); err != nil {
+			return err
+		}
 		counts, err = checkpoint.ReadCounts(tx)
 		return err
 	})

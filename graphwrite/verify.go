@@ -55,6 +55,9 @@ func Verify(ctx context.Context, g *Graph, db *bolt.DB, opt VerifyOptions) ([]Di
 	}
 	var counts checkpoint.Counts
 	err := db.View(func(tx *bolt.Tx) error {
+		if _, err := staging.ReadPlan(tx); err != nil {
+			return err
+		}
 		var err error
 		counts, err = checkpoint.ReadCounts(tx)
 		return err

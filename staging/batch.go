@@ -100,7 +100,7 @@ func prepare(h *Header, rs records) batch {
 		if err := transform(h, &rb, r); err != nil {
 			b.rejects = append(b.rejects, Reject{
 				Line:   r.line,
-				SandID: h.value(r.fields, colSandID),
+				SandID: h.rootKey(r.fields),
 				Reason: err.Error(),
 				Record: string(r.raw),
 			})

@@ -7,54 +7,25 @@ import (
 )
 
 // ErrContract is returned when the file itself breaks the data contract
-// (no sandId column, a column twice): nothing is staged.
+// (no root key column, a column twice): nothing is staged.
 var ErrContract = errors.New("input breaks the data contract")
 
-// column identifies one column of the contract.
-type column int
-
-const (
-	colSandID column = iota
-	colFullName
-	colGender
-	colBirthYear
-	colResidenceCountryCode
-	colResidenceCountryName
-	colOriginCountryCode
-	colOriginCountryName
-	colCityID
-	colCityName
-	colSkills
-	colProgramID
-	colProgramName
-	colCohort
-	colEnrollmentDate
-	colEmployment
-	colLearningState
-	colProfessionalState
-	numColumns
-)
-
-// columnNames are the contract's column names, indexed by column.
-var columnNames = [numColumns]string{
-	"sandId", "fullName", "gender", "birthYear",
-	"residenceCountryCode", "residenceCountryName", "originCountryCode", "originCountryName",
-	"cityId", "cityName", "skills", "programId", "programName", "cohort", "enrollmentDate",
-	"employment", "learningState", "professionalState",
-}
-
-// Header maps the contract's columns to field positions in a record.
+// Header maps the mapping's columns to field positions in a record.
 type Header struct {
-	index  [numColumns]int // field position, -1 when the column is absent
-	fields int             // fields per record
-	// Unknown lists the header's columns the contract does not know.
+	plan   *Plan
+	index  []int // by column id: field position, -1 when the column is absent
+	fields int   // fields per record
+	// Unknown lists the header's columns the mapping does not know.
 	Unknown []string
 }
 
+// ParseHeader reads the header record for the built-in mapping.
+func ParseHeader(fields []string) (*Header, error) { return defaultPlan.ParseHeader(fields) }
+
 // ParseHeader reads the header record. Column names are case-sensitive and
 // may come in any order; surrounding whitespace is ignored.
-func ParseHeader(fields []string) (*Header, error) {
-	h := &Header{fields: len(fields)}
+func (p *Plan) ParseHeader(fields []string) (*Header, error) {
+	h := &Header{plan: p, index: make([]int, len(p.columns)), fields: len(fields)}
 	for c := range h.index {
 		h.index[c] = -1
 	}
@@ -65,36 +36,35 @@ func ParseHeader(fields []string) (*Header, error) {
 			return nil, fmt.Errorf("%w: column %q appears twice in the header", ErrContract, name)
 		}
 		seen[name] = true
-		c, ok := lookupColumn(name)
-		if !ok {
+		c := p.column(name)
+		if c < 0 {
 			h.Unknown = append(h.Unknown, name)
 			continue
 		}
 		h.index[c] = i
 	}
-	if h.index[colSandID] < 0 {
-		return nil, fmt.Errorf("%w: the header has no sandId column", ErrContract)
+	if h.index[p.rootCol] < 0 {
+		return nil, fmt.Errorf("%w: the header has no %s column", ErrContract, p.columns[p.rootCol])
 	}
 	return h, nil
-}
-
-func lookupColumn(name string) (column, bool) {
-	for c, n := range columnNames {
-		if n == name {
-			return column(c), true
-		}
-	}
-	return 0, false
 }
 
 // Fields returns the number of fields every record must have.
 func (h *Header) Fields() int { return h.fields }
 
 // value returns the trimmed value of column c in rec, "" for null.
-func (h *Header) value(rec []string, c column) string {
+func (h *Header) value(rec []string, c int) string {
+	return strings.TrimSpace(h.raw(rec, c))
+}
+
+// raw returns the value of column c in rec as written.
+func (h *Header) raw(rec []string, c int) string {
 	i := h.index[c]
 	if i < 0 || i >= len(rec) {
 		return ""
 	}
-	return strings.TrimSpace(rec[i])
+	return rec[i]
 }
+
+// rootKey returns the trimmed value of the root's key column.
+func (h *Header) rootKey(rec []string) string { return h.value(rec, h.plan.rootCol) }

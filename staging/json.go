@@ -36,141 +36,29 @@ func checkKeyAt(f field, v string) error {
 	return checkKey(f.String(), v)
 }
 
-// The JSON columns. Each is parsed with parseJSON (jsonparse.go); members
-// are looked up by their exact name, then checked for their type, so a
-// reason can name the field.
-
-func (h *Header) skills(b *rowBuilder, rec []string) error {
-	skills, err := decodeObjects(h.value(rec, colSkills), "skills")
-	if err != nil {
-		return err
-	}
-	for i, s := range skills {
-		field := elemField("skills", i)
-		id, err := requiredString(s.get("id"), field, "id")
-		if err != nil {
-			return err
-		}
-		if err := checkKeyAt(field.with("id"), id); err != nil {
-			return err
-		}
-		name, err := optionalString(s.get("name"), field.with("name"))
-		if err != nil {
-			return err
-		}
-		level, err := scalar(s.get("level"), field.with("level"))
-		if err != nil {
-			return err
-		}
-		b.node(Skill, id, Props{}.Set("id", id).Set("name", name))
-		b.rel(HasSkill, b.row.SandID, id, Props{}.Set("level", level))
-	}
-	return nil
-}
-
-func (h *Header) employment(b *rowBuilder, rec []string) error {
-	jobs, err := decodeObjects(h.value(rec, colEmployment), "employment")
-	if err != nil {
-		return err
-	}
-	for i, j := range jobs {
-		field := elemField("employment", i)
-		id, err := requiredString(j.get("companyId"), field, "companyId")
-		if err != nil {
-			return err
-		}
-		if err := checkKeyAt(field.with("companyId"), id); err != nil {
-			return err
-		}
-		name, err := optionalString(j.get("companyName"), field.with("companyName"))
-		if err != nil {
-			return err
-		}
-		title, err := optionalString(j.get("title"), field.with("title"))
-		if err != nil {
-			return err
-		}
-		start, err := optionalDate(j.get("startDate"), field.with("startDate"))
-		if err != nil {
-			return err
-		}
-		end, err := optionalDate(j.get("endDate"), field.with("endDate"))
-		if err != nil {
-			return err
-		}
-		b.node(Company, id, Props{}.Set("id", id).Set("name", name))
-		b.rel(WorkedAt, b.row.SandID, id, Props{}.Set("title", title).Set("startDate", start).Set("endDate", end))
-	}
-	return nil
-}
-
-func (h *Header) states(b *rowBuilder, rec []string) error {
-	states := []struct {
-		col   column
-		label string
-		rel   string
-	}{
-		{colLearningState, LearningState, HasLearningState},
-		{colProfessionalState, ProfessionalState, HasProfessionalState},
-	}
-	for _, s := range states {
-		p, err := state(h.value(rec, s.col), columnNames[s.col])
-		if err != nil {
-			return err
-		}
-		if p == nil {
-			continue
-		}
-		p = p.Set("learnerId", b.row.SandID)
-		b.node(s.label, b.row.SandID, p)
-		b.rel(s.rel, b.row.SandID, b.row.SandID, nil)
-	}
-	return nil
-}
-
-// state decodes a state object; nil props for a null column, or [] (the
-// contract: a JSON null or [] for a whole column means nothing).
-func state(text, col string) (Props, error) {
+// decodeObject decodes a JSON object column; ok is false for a null
+// column, null or [] (the contract: a JSON null or [] for a whole column
+// means nothing).
+func decodeObject(text, col string) (obj jsonObject, ok bool, err error) {
 	if text == "" {
-		return nil, nil
+		return nil, false, nil
 	}
 	v, err := parseJSON(text)
 	if err != nil {
-		return nil, malformed(col, err)
+		return nil, false, malformed(col, err)
 	}
-	var s jsonObject
 	switch v := v.(type) {
 	case nil:
-		return nil, nil
+		return nil, false, nil
 	case []any:
 		if len(v) > 0 {
-			return nil, reject("%s: expected a JSON object, got array", col)
+			return nil, false, reject("%s: expected a JSON object, got array", col)
 		}
-		return nil, nil
+		return nil, false, nil
 	case jsonObject:
-		s = v
-	default:
-		return nil, reject("%s: expected a JSON object, got %s", col, jsonKind(v))
+		return v, true, nil
 	}
-	status, err := requiredString(s.get("status"), colField(col), "status")
-	if err != nil {
-		return nil, err
-	}
-	since, err := optionalDate(s.get("since"), colField(col).with("since"))
-	if err != nil {
-		return nil, err
-	}
-	p := Props{}.Set("status", status).Set("since", since)
-	switch details := s.get("details").(type) {
-	case nil:
-		return p, nil
-	case jsonObject:
-		if p, err = flatten(p, "details", details); err != nil {
-			return nil, reject("%s.%s", col, err)
-		}
-		return p, nil
-	}
-	return nil, reject("%s.details: expected a JSON object", col)
+	return nil, false, reject("%s: expected a JSON object, got %s", col, jsonKind(v))
 }
 
 // decodeObjects decodes a JSON array column of objects; null, [] and an

@@ -13,7 +13,12 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/learnergraph/importer/checkpoint"
+	graphmodel "github.com/learnergraph/importer/model"
 )
+
+// ErrMappingChanged is returned by Resume when it is given a mapping other
+// than the one the state file was staged with.
+var ErrMappingChanged = errors.New("the mapping differs from the one the state file was staged with")
 
 // ErrInputChanged is returned by Resume when the input file is not the one
 // the state file was staged from, and by Stage and Resume when it changes
@@ -40,6 +45,10 @@ type Options struct {
 	Progress func(Progress)
 	// Logf, when set, receives warnings (e.g. unknown columns).
 	Logf func(format string, args ...any)
+	// Mapping is the mapping to stage with (nil: the built-in
+	// learners.yaml). Stage stores it in the state file; Resume stages with
+	// the stored one and refuses a Mapping that differs from it.
+	Mapping *graphmodel.Model
 
 	// indexHash replaces the learner index's hash function (tests).
 	indexHash func(string) uint64
@@ -74,8 +83,14 @@ func Stage(ctx context.Context, input, state string, opt Options) (checkpoint.Co
 	if opt.MaxRecordBytes <= 0 {
 		opt.MaxRecordBytes = DefaultMaxRecordBytes
 	}
+	plan := defaultPlan
+	if opt.Mapping != nil {
+		if plan, err = Compile(opt.Mapping); err != nil {
+			return checkpoint.Counts{}, err
+		}
+	}
 	src := io.NewSectionReader(f, 0, fp.Size)
-	header, fields, mark, err := readHeader(src, opt.MaxRecordBytes)
+	header, fields, mark, err := readHeader(plan, src, opt.MaxRecordBytes)
 	if err != nil {
 		return checkpoint.Counts{}, err
 	}
@@ -90,6 +105,10 @@ func Stage(ctx context.Context, input, state string, opt Options) (checkpoint.Co
 			return err
 		}
 		if err := checkpoint.WriteInput(tx, in); err != nil {
+			return err
+		}
+		m := plan.Model()
+		if err := checkpoint.WriteMapping(tx, checkpoint.Mapping{Name: m.Source, SHA256: m.Hash, Text: string(m.Text)}); err != nil {
 			return err
 		}
 		if err := checkpoint.WriteStageMark(tx, mark); err != nil {
@@ -120,8 +139,12 @@ func Resume(ctx context.Context, state string, opt Options) (checkpoint.Counts, 
 	var in checkpoint.Input
 	var mark checkpoint.StageMark
 	var counts checkpoint.Counts
+	var stored checkpoint.Mapping
 	err = db.View(func(tx *bolt.Tx) error {
 		if in, _, err = checkpoint.ReadInput(tx); err != nil {
+			return err
+		}
+		if stored, err = readMapping(tx); err != nil {
 			return err
 		}
 		if mark, err = checkpoint.ReadStageMark(tx); err != nil {
@@ -130,10 +153,18 @@ func Resume(ctx context.Context, state string, opt Options) (checkpoint.Counts, 
 		counts, err = checkpoint.ReadCounts(tx)
 		return err
 	})
+	if err == nil && opt.Mapping != nil && opt.Mapping.Hash != stored.SHA256 {
+		err = fmt.Errorf("resume: %w: %s has sha256 %.12s…, the state file's %s %.12s… (stage it again with --overwrite to use the new one)",
+			ErrMappingChanged, opt.Mapping.Source, opt.Mapping.Hash, stored.Name, stored.SHA256)
+	}
 	if err != nil || mark.Done {
 		return counts, finish(err, state, target)
 	}
-	header, err := ParseHeader(in.Header)
+	plan, err := PlanOf(stored)
+	if err != nil {
+		return counts, err
+	}
+	header, err := plan.ParseHeader(in.Header)
 	if err != nil {
 		return counts, err
 	}
@@ -159,7 +190,7 @@ func Resume(ctx context.Context, state string, opt Options) (checkpoint.Counts, 
 
 // readHeader reads the header record after an optional byte-order mark and
 // returns the resume point of the first data record.
-func readHeader(src *io.SectionReader, maxRecord int64) (*Header, []string, checkpoint.StageMark, error) {
+func readHeader(plan *Plan, src *io.SectionReader, maxRecord int64) (*Header, []string, checkpoint.StageMark, error) {
 	var mark checkpoint.StageMark
 	offset := int64(0)
 	bom := make([]byte, 3)
@@ -181,7 +212,7 @@ func readHeader(src *io.SectionReader, maxRecord int64) (*Header, []string, chec
 		return nil, nil, mark, fmt.Errorf("read header: %w: %v", ErrContract, rec.err)
 	}
 	fields := append([]string(nil), rec.fields...)
-	h, err := ParseHeader(fields)
+	h, err := plan.ParseHeader(fields)
 	if err != nil {
 		return nil, nil, mark, err
 	}

@@ -1,15 +1,14 @@
 package staging
 
 import (
-	"errors"
 	"fmt"
-	"strconv"
 	"unicode/utf8"
 )
 
-// Row is what one accepted CSV row stages: its learner's sandId and its
-// entities, in file order and already merged within the row (a skill listed
-// twice gives one Skill and one HAS_SKILL, with the later values).
+// Row is what one accepted CSV row stages: its root's key (the learner's
+// sandId) and its entities, in file order and already merged within the
+// row (a skill listed twice gives one Skill and one HAS_SKILL, with the
+// later values).
 type Row struct {
 	SandID string
 	Nodes  []Node
@@ -27,8 +26,8 @@ func reject(format string, args ...any) *RowError {
 	return &RowError{Reason: fmt.Sprintf(format, args...)}
 }
 
-// Transform turns one record into the row's entities by the data contract,
-// or rejects the whole row with a *RowError. It never panics on any input.
+// Transform turns one record into the row's entities by the mapping, or
+// rejects the whole row with a *RowError. It never panics on any input.
 func (h *Header) Transform(rec []string) (Row, error) {
 	b := &rowBuilder{}
 	if err := h.transform(b, rec); err != nil {
@@ -48,11 +47,9 @@ func (h *Header) transform(b *rowBuilder, rec []string) error {
 			return reject("invalid UTF-8 in field %d", i+1)
 		}
 	}
-	sandID := h.value(rec, colSandID)
-	if sandID == "" {
-		return reject("missing sandId")
-	}
-	if err := checkKey("sandId", sandID); err != nil {
+	root := &h.plan.entities[0]
+	sandID, err := h.columnKey(rec, root.key)
+	if err != nil {
 		return err
 	}
 	if b.row.Nodes == nil {
@@ -61,134 +58,130 @@ func (h *Header) transform(b *rowBuilder, rec []string) error {
 	clear(b.row.Nodes)
 	clear(b.row.Rels)
 	b.row = Row{SandID: sandID, Nodes: b.row.Nodes[:0], Rels: b.row.Rels[:0]}
-	for _, step := range transformSteps {
-		if err := step(h, b, rec); err != nil {
+	if n := len(h.plan.entities); cap(b.keys) < n {
+		b.keys = make([]string, n)
+	} else {
+		b.keys = b.keys[:n]
+		clear(b.keys)
+	}
+	if err := h.emit(b, rec, 0, sandID, nil, field{}); err != nil {
+		return err
+	}
+	for i := 1; i < len(h.plan.entities); i++ {
+		if err := h.entity(b, rec, i); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// transformSteps are the parts of Transform, in the contract's order.
-// Read-only.
-var transformSteps = []func(*Header, *rowBuilder, []string) error{
-	(*Header).learner, (*Header).countries, (*Header).city, (*Header).skills,
-	(*Header).program, (*Header).employment, (*Header).states,
-}
-
-func (h *Header) learner(b *rowBuilder, rec []string) error {
-	p := Props{}.Set("sandId", b.row.SandID)
-	p = p.Set("fullName", nullable(h.value(rec, colFullName)))
-	p = p.Set("gender", nullable(h.value(rec, colGender)))
-	if s := h.value(rec, colBirthYear); s != "" {
-		y, err := strconv.ParseInt(s, 10, 64)
-		if errors.Is(err, strconv.ErrRange) {
-			return reject("birthYear: %s is outside 1900–2100", s)
-		}
+// entity stages the nodes of entity i and their relationships.
+func (h *Header) entity(b *rowBuilder, rec []string, i int) error {
+	e := &h.plan.entities[i]
+	switch e.source {
+	case fromArray:
+		col := h.plan.columns[e.json]
+		objs, err := decodeObjects(h.value(rec, e.json), col)
 		if err != nil {
-			return reject("birthYear: %q is not an integer", s)
+			return err
 		}
-		if y < 1900 || y > 2100 {
-			return reject("birthYear: %d is outside 1900–2100", y)
+		for j, obj := range objs {
+			f := elemField(col, j)
+			key, err := h.fieldKey(b, e.key, obj, f)
+			if err != nil || key == "" {
+				return err
+			}
+			if err := h.emit(b, rec, i, key, obj, f); err != nil {
+				return err
+			}
 		}
-		p = p.Set("birthYear", y)
-	}
-	b.node(Learner, b.row.SandID, p)
-	return nil
-}
-
-// countries stages the residence country, then the origin country: when
-// both name the same country, the origin's name is the later value.
-func (h *Header) countries(b *rowBuilder, rec []string) error {
-	pairs := []struct {
-		code, name column
-		rel        string
-	}{
-		{colResidenceCountryCode, colResidenceCountryName, ResidesIn},
-		{colOriginCountryCode, colOriginCountryName, OriginatesFrom},
-	}
-	for _, pair := range pairs {
-		raw := h.value(rec, pair.code)
-		if raw == "" {
-			continue
-		}
-		code, ok := countryCode(raw)
-		if !ok {
-			return reject("%s: %q is not a two-letter country code", columnNames[pair.code], raw)
-		}
-		b.node(Country, code, Props{}.Set("code", code).Set("name", nullable(h.value(rec, pair.name))))
-		b.rel(pair.rel, b.row.SandID, code, nil)
-	}
-	return nil
-}
-
-// countryCode upper-cases a two-letter ASCII code.
-func countryCode(s string) (string, bool) {
-	if len(s) != 2 {
-		return "", false
-	}
-	out := []byte(s)
-	for i, c := range out {
-		switch {
-		case c >= 'A' && c <= 'Z':
-		case c >= 'a' && c <= 'z':
-			out[i] = c - 'a' + 'A'
-		default:
-			return "", false
-		}
-	}
-	return string(out), true
-}
-
-func (h *Header) city(b *rowBuilder, rec []string) error {
-	id := h.value(rec, colCityID)
-	if id == "" {
 		return nil
-	}
-	if err := checkKey("cityId", id); err != nil {
-		return err
-	}
-	b.node(City, id, Props{}.Set("id", id).Set("name", nullable(h.value(rec, colCityName))))
-	b.rel(LivesIn, b.row.SandID, id, nil)
-	if raw := h.value(rec, colResidenceCountryCode); raw != "" {
-		code, _ := countryCode(raw) // validated by countries
-		b.rel(InCountry, id, code, nil)
-	}
-	return nil
-}
-
-func (h *Header) program(b *rowBuilder, rec []string) error {
-	id := h.value(rec, colProgramID)
-	if id == "" {
-		return nil
-	}
-	if err := checkKey("programId", id); err != nil {
-		return err
-	}
-	rel := Props{}.Set("cohort", nullable(h.value(rec, colCohort)))
-	if s := h.value(rec, colEnrollmentDate); s != "" {
-		d, ok := ParseDate(s)
-		if !ok {
-			return reject("enrollmentDate: %q is not a date (YYYY-MM-DD)", s)
+	case fromObject:
+		col := h.plan.columns[e.json]
+		obj, ok, err := decodeObject(h.value(rec, e.json), col)
+		if err != nil || !ok {
+			return err
 		}
-		rel = rel.Set("enrolledOn", d)
+		f := colField(col)
+		key, err := h.fieldKey(b, e.key, obj, f)
+		if err != nil || key == "" {
+			return err
+		}
+		return h.emit(b, rec, i, key, obj, f)
 	}
-	b.node(Program, id, Props{}.Set("id", id).Set("name", nullable(h.value(rec, colProgramName))))
-	b.rel(EnrolledIn, b.row.SandID, id, rel)
+	key := b.row.SandID
+	if !e.key.root {
+		var err error
+		if key, err = h.columnKey(rec, e.key); err != nil || key == "" {
+			return err
+		}
+	}
+	return h.emit(b, rec, i, key, nil, field{})
+}
+
+// emit stages entity i's node with key and its relationships; obj is its
+// JSON element or object, named f in reasons.
+func (h *Header) emit(b *rowBuilder, rec []string, i int, key string, obj jsonObject, f field) error {
+	e := &h.plan.entities[i]
+	p := Props{}.Set(e.keyProp, key)
+	var err error
+	for k := range e.props {
+		if p, err = h.setValue(p, rec, &e.props[k], b, obj, f); err != nil {
+			return err
+		}
+	}
+	b.node(e.label, key, p)
+	if e.source != fromArray {
+		b.keys[i] = key
+	}
+	for _, l := range e.links {
+		other := b.keys[l.other]
+		if other == "" {
+			continue // the other entity is not in this row
+		}
+		var rp Props
+		if l.props != nil {
+			rp = Props{}
+			for k := range l.props {
+				if rp, err = h.setValue(rp, rec, &l.props[k], b, obj, f); err != nil {
+					return err
+				}
+			}
+		}
+		start, end := other, key
+		if l.reverse {
+			start, end = key, other
+		}
+		b.rel(l.typ, start, end, rp, l.keyProp)
+	}
 	return nil
 }
 
-// nullable maps the empty string (null) to a nil value.
-func nullable(s string) any {
-	if s == "" {
-		return nil
+// setValue sets the property of v on p.
+func (h *Header) setValue(p Props, rec []string, v *valuePlan, b *rowBuilder, obj jsonObject, f field) (Props, error) {
+	if v.typ == "flatten" {
+		return flattenField(p, v, obj, f)
 	}
-	return s
+	var val any
+	var err error
+	switch {
+	case v.root:
+		val = b.row.SandID
+	case v.col >= 0:
+		val, err = h.columnValue(rec, v)
+	default:
+		val, err = fieldValue(v, obj, f)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p.Set(v.name, val), nil
 }
 
 // rowBuilder collects a row's entities, merging repeats within the row.
 type rowBuilder struct {
-	row Row
+	row  Row
+	keys []string // by entity: its key in this row, "" when absent
 }
 
 func (b *rowBuilder) node(label, key string, p Props) {
@@ -202,10 +195,12 @@ func (b *rowBuilder) node(label, key string, p Props) {
 	b.row.Nodes = append(b.row.Nodes, Node{Label: label, Key: key, Props: p})
 }
 
-func (b *rowBuilder) rel(typ, start, end string, p Props) {
+// rel adds a relationship; keyProp, when set, is its type's key property:
+// relationships that differ in it are different relationships.
+func (b *rowBuilder) rel(typ, start, end string, p Props, keyProp string) {
 	for i := range b.row.Rels {
 		r := &b.row.Rels[i]
-		if r.Type == typ && r.Start == start && r.End == end && sameKeyProp(typ, r.Props, p) {
+		if r.Type == typ && r.Start == start && r.End == end && (keyProp == "" || sameKey(r.Props.Get(keyProp), p.Get(keyProp))) {
 			r.Props = r.Props.Merge(p)
 			return
 		}
@@ -213,13 +208,11 @@ func (b *rowBuilder) rel(typ, start, end string, p Props) {
 	b.row.Rels = append(b.row.Rels, Rel{Type: typ, Start: start, End: end, Props: p})
 }
 
-// sameKeyProp reports whether two relationships agree on the type's key
-// property (true when the type has none). Key properties are dates, so ==
-// compares them, and two nulls are equal.
-func sameKeyProp(typ string, a, b Props) bool {
-	spec, _ := RelSpecOf(typ)
-	if spec.KeyProp == "" {
-		return true
+// sameKey reports whether two values of a key property are equal; two
+// nulls are (a null is a value of its own).
+func sameKey(a, b any) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
 	}
-	return a.Get(spec.KeyProp) == b.Get(spec.KeyProp)
+	return sameValue(a, b)
 }

@@ -1,0 +1,176 @@
+package staging
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	graphmodel "github.com/learnergraph/importer/model"
+)
+
+// ErrMapping is returned for a mapping that parses but that staging cannot
+// stage (yet): it is refused whole, never staged in part.
+var ErrMapping = errors.New("mapping not supported by staging")
+
+// Plan is a mapping compiled for staging, once per run: per entity, which
+// column (by its position in the mapping's columns) or JSON member each
+// value comes from and how it is converted and checked, so that no row
+// interprets the mapping.
+type Plan struct {
+	model    *graphmodel.Model
+	columns  []string // the mapping's columns; a column's id is its index
+	rootCol  int      // the column of the root's key
+	entities []entityPlan
+}
+
+// entity sources.
+const (
+	fromColumns = iota // the key and values come from columns
+	fromArray          // one entity per element of a JSON array column
+	fromObject         // one entity from a JSON object column
+)
+
+type entityPlan struct {
+	label   string
+	keyProp string // the label's key property
+	source  int
+	json    int // the JSON column (fromArray, fromObject)
+	key     valuePlan
+	props   []valuePlan
+	links   []linkPlan
+}
+
+// linkPlan is a relationship between an entity and an earlier one.
+type linkPlan struct {
+	typ     string
+	other   int  // the earlier entity's index
+	reverse bool // the earlier entity is the end (to:), not the start
+	keyProp string
+	props   []valuePlan // nil: the relationship has no properties
+}
+
+// valuePlan is one compiled value.
+type valuePlan struct {
+	name     string // property name
+	col      int    // column id; -1 for a JSON member or the root's key
+	field    string // JSON member
+	root     bool
+	typ      string
+	trim     bool
+	def      string
+	delim    string
+	upper    bool
+	lower    bool
+	required bool
+	pattern  *regexp.Regexp
+	reason   string
+	min, max *float64
+	values   []string
+}
+
+// defaultPlan is learners.yaml compiled. Read-only.
+var defaultPlan = func() *Plan {
+	p, err := Compile(graphmodel.Default())
+	if err != nil {
+		panic(fmt.Sprintf("compile the built-in mapping: %v", err)) // a test proves it compiles
+	}
+	return p
+}()
+
+// Model returns the mapping p was compiled from.
+func (p *Plan) Model() *graphmodel.Model { return p.model }
+
+// Compile turns a validated mapping into a staging plan. It refuses what
+// staging cannot stage yet, with ErrMapping: a graph schema other than the
+// learner contract's (the state file's buckets are still the contract's),
+// a composite key, a relationship to an entity of a JSON array.
+func Compile(m *graphmodel.Model) (*Plan, error) {
+	var errs []string
+	fail := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+	if !sameSchema(m) {
+		fail("its graph schema (nodes, relationships) differs from the built-in learners.yaml: staging stores the learner contract's schema only, so far; change the entities and checks, not the schema")
+	}
+	p := &Plan{model: m, columns: m.Columns}
+	labels := map[string]graphmodel.Node{}
+	for _, n := range m.Nodes {
+		labels[n.Label] = n
+		if len(n.Key) > 1 {
+			fail("label %s: composite keys are not staged yet", n.Label)
+		}
+	}
+	rels := map[string]graphmodel.Rel{}
+	for _, r := range m.Rels {
+		rels[r.Type] = r
+		if len(r.Key) > 1 {
+			fail("relationship %s: more than one key property is not staged yet", r.Type)
+		}
+	}
+	index := map[string]int{}
+	for i, e := range m.Entities {
+		ep := entityPlan{label: e.Node, keyProp: labels[e.Node].Key[0], json: -1}
+		switch {
+		case e.Each != "":
+			ep.source, ep.json = fromArray, p.column(e.Each)
+		case e.Object != "":
+			ep.source, ep.json = fromObject, p.column(e.Object)
+		}
+		ep.key = p.value(e.Key)
+		for _, v := range e.Properties {
+			ep.props = append(ep.props, p.value(v))
+		}
+		for _, l := range e.Links {
+			other := l.From
+			if l.To != "" {
+				other = l.To
+			}
+			lp := linkPlan{typ: l.Type, other: index[other], reverse: l.To != ""}
+			if k := rels[l.Type].Key; len(k) > 0 {
+				lp.keyProp = k[0]
+			}
+			if p.entities[lp.other].source == fromArray {
+				fail("entity %d: relationship %s to %q, an entity of a JSON array: which element is meant is not staged yet", i+1, l.Type, other)
+			}
+			for _, v := range l.Properties {
+				lp.props = append(lp.props, p.value(v))
+			}
+			ep.links = append(ep.links, lp)
+		}
+		index[e.EntityName()] = i
+		p.entities = append(p.entities, ep)
+	}
+	p.rootCol = p.entities[0].key.col
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("%w: %s: %s", ErrMapping, m.Source, strings.Join(errs, "; "))
+	}
+	return p, nil
+}
+
+// sameSchema reports whether m's graph schema is the built-in one.
+func sameSchema(m *graphmodel.Model) bool {
+	d := graphmodel.Default()
+	return m.Root == d.Root && slices.EqualFunc(m.NodeSpecs(), d.NodeSpecs(), func(a, b graphmodel.NodeSpec) bool {
+		return a.Label == b.Label && a.Key == b.Key && a.PerLearner == b.PerLearner && a.DataPrefix == b.DataPrefix && slices.Equal(a.Props, b.Props)
+	}) && slices.EqualFunc(m.RelSpecs(), d.RelSpecs(), func(a, b graphmodel.RelSpec) bool {
+		return a.Type == b.Type && a.Start == b.Start && a.End == b.End && a.KeyProp == b.KeyProp && a.FromRoot == b.FromRoot && slices.Equal(a.Props, b.Props)
+	})
+}
+
+func (p *Plan) column(name string) int { return slices.Index(p.columns, name) }
+
+// value compiles a validated value.
+func (p *Plan) value(v graphmodel.Value) valuePlan {
+	vp := valuePlan{
+		name: v.Name, col: -1, field: v.Field, root: v.Root, typ: v.TypeOf(), trim: v.Trimmed(),
+		def: v.Default, delim: v.Delimiter, upper: v.Case == "upper", lower: v.Case == "lower",
+		required: v.Required, reason: v.Reason, min: v.Min, max: v.Max, values: v.Values,
+	}
+	if v.Column != "" {
+		vp.col = p.column(v.Column)
+	}
+	if v.Pattern != "" {
+		vp.pattern = regexp.MustCompile(v.Pattern) // validated by graphmodel.Parse
+	}
+	return vp
+}
