@@ -7,6 +7,8 @@
 // injection: it follows the client's chunked Bolt messages and resets the
 // connection mid-batch, before or after forwarding a write transaction's
 // COMMIT, or holds a COMMIT back, as its Plan says, and counts what it did.
+// MayClear is the rule that keeps the tests (and the benchmark) from
+// clearing a database that is not theirs.
 //
 // Caveats: the proxy must be reached with a bolt:// URI (through neo4j://
 // the routing table sends the driver to Neo4j's own address). It tells

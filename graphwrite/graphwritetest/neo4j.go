@@ -50,8 +50,8 @@ func Driver(t testing.TB) (neo4j.DriverWithContext, string) {
 		t.Skipf("no neo4j at %s (make neo4j-up): %v", host(uri), err)
 	}
 	t.Cleanup(func() { driver.Close(context.Background()) })
-	if err := mayClear(driver, database, uri, os.Getenv(OptInVar), MarkIndex); err != nil {
-		t.Fatal(err)
+	if err := MayClear(driver, database, uri, os.Getenv(OptInVar), MarkIndex); err != nil {
+		t.Fatalf("the Neo4j tests delete every node of their database: %v", err)
 	}
 	return driver, database
 }
@@ -65,13 +65,16 @@ const MarkIndex = "importer_test_database"
 // without the mark: its value must be NEO4J_URI (without user information).
 const OptInVar = "IMPORTER_TEST_NEO4J"
 
-// errNotOurs is why the tests refuse a database they cannot prove is theirs.
-var errNotOurs = errors.New("refusing to run the Neo4j tests: they delete every node of the database, and this one is not marked as the repo's test database")
+// ErrNotOurs is why the tests (and the benchmark, bench/cmd/e2e) refuse
+// to clear a database they cannot prove is theirs.
+var ErrNotOurs = errors.New("refusing to clear the database: it is not marked as the repo's test database")
 
-// mayClear returns nil when the tests may delete everything in database:
-// it carries the index named mark (MarkIndex), or optIn names uri. The tests clear their database
-// again and again, and must never clear someone else's by a stray NEO4J_URI.
-func mayClear(driver neo4j.DriverWithContext, database, uri, optIn, mark string) error {
+// MayClear returns nil when the tests may delete everything in database:
+// it carries the index named mark (MarkIndex), or optIn (the value of
+// OptInVar) names uri. The tests and the benchmark clear their database
+// again and again, and must never clear someone else's by a stray
+// NEO4J_URI. Its error wraps ErrNotOurs.
+func MayClear(driver neo4j.DriverWithContext, database, uri, optIn, mark string) error {
 	if optIn != "" && optIn == host(uri) {
 		return nil
 	}
@@ -86,7 +89,7 @@ func mayClear(driver neo4j.DriverWithContext, database, uri, optIn, mark string)
 		return nil
 	}
 	return fmt.Errorf("%w (database %q at %s has no index %s): for the repo's local Neo4j run neo4j/neo4j.sh up (it marks it); to use this one anyway set %s=%s",
-		errNotOurs, database, host(uri), mark, OptInVar, host(uri))
+		ErrNotOurs, database, host(uri), mark, OptInVar, host(uri))
 }
 
 // host is uri without any user information, for messages.

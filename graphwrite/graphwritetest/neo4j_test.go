@@ -61,18 +61,18 @@ func TestDriverRoundTrip(t *testing.T) {
 func TestMayClearOnlyOurs(t *testing.T) {
 	driver, database := Driver(t)
 	uri := env("NEO4J_URI", "neo4j://127.0.0.1:7687")
-	if err := mayClear(driver, database, uri, "", MarkIndex); err != nil {
+	if err := MayClear(driver, database, uri, "", MarkIndex); err != nil {
 		t.Errorf("the test database is refused: %v", err)
 	}
-	err := mayClear(driver, database, uri, "", "no_such_mark")
-	if !errors.Is(err, errNotOurs) || !strings.Contains(err.Error(), OptInVar+"="+host(uri)) || !strings.Contains(err.Error(), "neo4j/neo4j.sh up") {
-		t.Errorf("an unmarked database: %v; want %v naming the ways out", err, errNotOurs)
+	err := MayClear(driver, database, uri, "", "no_such_mark")
+	if !errors.Is(err, ErrNotOurs) || !strings.Contains(err.Error(), OptInVar+"="+host(uri)) || !strings.Contains(err.Error(), "neo4j/neo4j.sh up") {
+		t.Errorf("an unmarked database: %v; want %v naming the ways out", err, ErrNotOurs)
 	}
-	if err := mayClear(driver, database, uri, host(uri), "no_such_mark"); err != nil {
+	if err := MayClear(driver, database, uri, host(uri), "no_such_mark"); err != nil {
 		t.Errorf("an unmarked database opted in: %v", err)
 	}
-	if err := mayClear(driver, database, uri, "neo4j://elsewhere:7687", "no_such_mark"); !errors.Is(err, errNotOurs) {
-		t.Errorf("an opt-in for another URI: %v, want %v", err, errNotOurs)
+	if err := MayClear(driver, database, uri, "neo4j://elsewhere:7687", "no_such_mark"); !errors.Is(err, ErrNotOurs) {
+		t.Errorf("an opt-in for another URI: %v, want %v", err, ErrNotOurs)
 	}
 	if got := host("neo4j://bob:s3cret@db:7687"); got != "neo4j://db:7687" {
 		t.Errorf("host = %q", got)

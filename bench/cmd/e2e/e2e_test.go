@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/learnergraph/importer/checkpoint"
+	"github.com/learnergraph/importer/graphwrite/graphwritetest"
 )
 
 func sec(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
@@ -303,5 +305,37 @@ func TestHelpRedactsTheURI(t *testing.T) {
 	}
 	if out := stdout.String() + stderr.String(); strings.Contains(out, "s3cret") || !strings.Contains(out, "neo4j://***@db.example:7687") {
 		t.Errorf("help shows the password or no URI:\n%s", out)
+	}
+}
+
+// TestRefusesADatabaseNotMarkedForTests: the benchmark clears its
+// database, so like the tests it refuses one it cannot prove is the repo's
+// test database (here: the mark looked for under a name no database has),
+// before it writes anything, and names the ways out.
+func TestRefusesADatabaseNotMarkedForTests(t *testing.T) {
+	graphwritetest.Driver(t) // skips without the test Neo4j
+	out := filepath.Join(t.TempDir(), "bench")
+	var stderr strings.Builder
+	cfg, err := parseFlags([]string{"-rows", "10", "-baseline-rows", "0", "-offline=false", "-out", out}, io.Discard, &stderr, os.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.mark = "no_such_mark"
+	cfg.optIn = ""
+	err = start(context.Background(), cfg)
+	if !errors.Is(err, graphwritetest.ErrNotOurs) || !strings.Contains(err.Error(), "-clear-any-database") || !strings.Contains(err.Error(), graphwritetest.OptInVar) {
+		t.Errorf("start = %v; want %v naming -clear-any-database and %s", err, graphwritetest.ErrNotOurs, graphwritetest.OptInVar)
+	}
+	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the refused benchmark made %s (%v): it must refuse before writing anything", out, err)
+	}
+	// The opt-in by URI lets it through the check (then -clear-any-database
+	// is not needed).
+	cfg.optIn = os.Getenv("NEO4J_URI")
+	if u := cfg.conn.URI; cfg.optIn == "" || strings.Contains(u, "@") {
+		return
+	}
+	if err := mayClear(context.Background(), cfg); err != nil {
+		t.Errorf("opted in by %s=%s: %v", graphwritetest.OptInVar, cfg.optIn, err)
 	}
 }

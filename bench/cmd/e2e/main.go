@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/learnergraph/importer/graphwrite"
+	"github.com/learnergraph/importer/graphwrite/graphwritetest"
 	"github.com/learnergraph/importer/staging"
 )
 
@@ -49,6 +50,11 @@ type config struct {
 	sweepWorkers   []int
 	sweepRepeats   int
 	conn           graphwrite.Config
+	// clearAny clears the database even when it is not marked as the
+	// repo's test database; optIn is IMPORTER_TEST_NEO4J; mark is the
+	// index that marks it (graphwritetest.MarkIndex; tests change it).
+	clearAny       bool
+	optIn, mark    string
 	stdout, stderr io.Writer
 }
 
@@ -80,6 +86,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if getenv("GOMEMLIMIT") == "" && cfg.memLimit > 0 {
 		debug.SetMemoryLimit(cfg.memLimit)
 	}
+	return start(ctx, cfg)
+}
+
+// start runs the benchmark or the sweep, once the database is known to
+// be one it may clear.
+func start(ctx context.Context, cfg config) error {
+	if err := mayClear(ctx, cfg); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
 		return fmt.Errorf("create output directory: %w", err)
 	}
@@ -96,7 +111,7 @@ func parseFlags(args []string, stdout, stderr io.Writer, getenv func(string) str
 		}
 		return def
 	}
-	cfg := config{stdout: stdout, stderr: stderr}
+	cfg := config{stdout: stdout, stderr: stderr, optIn: getenv(graphwritetest.OptInVar), mark: graphwritetest.MarkIndex}
 	fs := flag.NewFlagSet("e2e", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.IntVar(&cfg.rows, "rows", 1700000, "rows to generate, stage and load")
@@ -121,6 +136,7 @@ func parseFlags(args []string, stdout, stderr io.Writer, getenv func(string) str
 	fs.StringVar(&cfg.conn.URI, "uri", env("NEO4J_URI", "neo4j://127.0.0.1:7687"), "Neo4j Bolt URI (env NEO4J_URI)")
 	fs.StringVar(&cfg.conn.Username, "username", env("NEO4J_USERNAME", "neo4j"), "Neo4j user (env NEO4J_USERNAME)")
 	fs.StringVar(&cfg.conn.Database, "database", env("NEO4J_DATABASE", "neo4j"), "Neo4j database, cleared by this benchmark (env NEO4J_DATABASE)")
+	fs.BoolVar(&cfg.clearAny, "clear-any-database", false, "clear the database even if it is not marked as the repo's test database (the tests' rule: neo4j/neo4j.sh up marks the local one)")
 	cfg.conn.Password = env("NEO4J_PASSWORD", "importer-local")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -143,6 +159,27 @@ func parseFlags(args []string, stdout, stderr io.Writer, getenv func(string) str
 		return cfg, errors.New("-baseline-rows must not be negative")
 	}
 	return cfg, nil
+}
+
+// mayClear refuses, before anything is written, a database that this
+// benchmark cannot prove is the repo's test database: it clears it again
+// and again, and the offline phase replaces its store. The rule is the
+// tests' (graphwritetest.MayClear): the database carries the mark index
+// that neo4j/neo4j.sh up creates, or IMPORTER_TEST_NEO4J names its URI;
+// -clear-any-database overrides it.
+func mayClear(ctx context.Context, cfg config) error {
+	if cfg.clearAny {
+		return nil
+	}
+	n, err := connect(ctx, cfg.conn)
+	if err != nil {
+		return err
+	}
+	defer n.close()
+	if err := graphwritetest.MayClear(n.driver, cfg.conn.Database, cfg.conn.URI, cfg.optIn, cfg.mark); err != nil {
+		return fmt.Errorf("this benchmark deletes everything in its database: %w; or pass -clear-any-database", err)
+	}
+	return nil
 }
 
 // ints parses a comma-separated list of positive integers.
