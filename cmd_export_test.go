@@ -193,8 +193,9 @@ func TestExportUsageErrors(t *testing.T) {
 }
 
 // TestExportDiskFull exports into a 1 MiB tmpfs: one line, a non-zero exit,
-// no temporary file left behind, the state file still usable. It needs
-// root (mount); elsewhere it skips.
+// no temporary file left behind, the state file still usable; and
+// load --offline, whose export meets the full disk, changes nothing. It
+// needs root (mount); elsewhere it skips.
 func TestExportDiskFull(t *testing.T) {
 	dir := t.TempDir()
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", dir).CombinedOutput(); err != nil {
@@ -203,7 +204,7 @@ func TestExportDiskFull(t *testing.T) {
 	t.Cleanup(func() { exec.Command("umount", dir).Run() })
 	state := stagedState(t, 5000)
 	code, _, stderr := runCmd(t, "", "export", "--state", state, "--out", dir)
-	if code != exitFailure || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "no space left on device") {
+	if code != exitFailure || !oneError(stderr, "export: ") || !strings.Contains(stderr, "no space left on device") {
 		t.Fatalf("export into a full disk: exit %d, stderr %q", code, stderr)
 	}
 	entries, _ := os.ReadDir(dir)
@@ -215,5 +216,17 @@ func TestExportDiskFull(t *testing.T) {
 	code, stdout, _ := runCmd(t, "", "status", "--state", state)
 	if code != exitOK || !strings.Contains(stdout, "export: in progress") {
 		t.Errorf("status after the failed export: %d\n%s", code, stdout)
+	}
+
+	// load --offline exports first: the full disk stops it there, before
+	// Neo4j is stopped or its store touched (a home whose "Neo4j" is not
+	// running, with a store that must survive).
+	home := fakeHome(t)
+	code, _, stderr = runCmd(t, "", "load", "--offline", "--state", state, "--out", dir, "--neo4j-home", home, "--overwrite-destination")
+	if code != exitFailure || !oneError(stderr, "load: ") || !strings.Contains(stderr, "no space left on device") || strings.Contains(stderr, "stopping Neo4j") {
+		t.Errorf("load --offline with the export into a full disk: exit %d, stderr %q", code, stderr)
+	}
+	if got, err := os.ReadFile(filepath.Join(home, "data", "databases", "neo4j", "neostore")); err != nil || string(got) != "precious" {
+		t.Errorf("the target store was touched: %q %v", got, err)
 	}
 }
