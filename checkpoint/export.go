@@ -28,10 +28,13 @@ type ExportPlan struct {
 // relative to the export directory) for one label or type, with the number
 // of entities and whether a value spans lines.
 type ExportFile struct {
-	Header    string `json:"header"`
-	Data      string `json:"data"`
-	Rows      int64  `json:"rows"`
-	Multiline bool   `json:"multiline,omitempty"`
+	Header string `json:"header"`
+	Data   string `json:"data"`
+	Rows   int64  `json:"rows"`
+	// Bytes is the data file's size before compression (0: not recorded,
+	// by an older export).
+	Bytes     int64 `json:"bytes,omitempty"`
+	Multiline bool  `json:"multiline,omitempty"`
 }
 
 // ExportUnit is one finished piece of an export: one partition of one

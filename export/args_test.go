@@ -8,10 +8,11 @@ import (
 	"github.com/learnergraph/importer/checkpoint"
 )
 
-// TestImportArgs checks the import tool's arguments: multiline fields for
-// the whole import as soon as one file has a line break in a value (the
-// per-file form failed at 1.7M rows), none otherwise, and one --nodes or
-// --relationships per group, header first.
+// TestImportArgs checks the import tool's arguments: no multiline mode
+// without line breaks; the multiline files listed per file while each is
+// small enough for the per-file reader; multiline mode for the whole import
+// when one is larger or its size unknown; one --nodes or --relationships
+// per group, header first.
 func TestImportArgs(t *testing.T) {
 	plan := checkpoint.ExportPlan{ArrayDelimiter: "U+001F"}
 	units := []checkpoint.ExportUnit{
@@ -29,9 +30,20 @@ func TestImportArgs(t *testing.T) {
 	if diff := cmp.Diff(want, ImportArgs(plan, units)); diff != "" {
 		t.Errorf("no line breaks (-want +got):\n%s", diff)
 	}
-	units[1].Files[1].Multiline = true
-	want = append(want[:2:2], append([]string{"--multiline-fields=true"}, want[2:]...)...)
-	if diff := cmp.Diff(want, ImportArgs(plan, units)); diff != "" {
-		t.Errorf("a line break in one file (-want +got):\n%s", diff)
+	with := func(multiline ...string) []string {
+		return append(append(want[:2:2], multiline...), want[2:]...)
+	}
+	units[1].Files[1].Multiline, units[1].Files[1].Bytes = true, 1000
+	units[0].Files[0].Multiline, units[0].Files[0].Bytes = true, MultilineSafeBytes
+	if diff := cmp.Diff(with("--multiline-fields-format=v2", "--multiline-fields=l.csv,b.csv"), ImportArgs(plan, units)); diff != "" {
+		t.Errorf("small multiline files (-want +got):\n%s", diff)
+	}
+	units[0].Files[0].Bytes = MultilineSafeBytes + 1
+	if diff := cmp.Diff(with("--multiline-fields=true"), ImportArgs(plan, units)); diff != "" {
+		t.Errorf("a large multiline file (-want +got):\n%s", diff)
+	}
+	units[0].Files[0].Bytes = 0
+	if diff := cmp.Diff(with("--multiline-fields=true"), ImportArgs(plan, units)); diff != "" {
+		t.Errorf("a multiline file of unknown size (-want +got):\n%s", diff)
 	}
 }

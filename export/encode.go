@@ -64,49 +64,72 @@ type encoder struct {
 	delim rune
 }
 
-// appendValue appends v as one field; multiline reports a line break
-// inside it (the import tool must then be told the file is multiline).
-func (e encoder) appendValue(b []byte, v any) (out []byte, multiline bool, err error) {
+// appendValue appends v as one field.
+func (e encoder) appendValue(b []byte, v any) ([]byte, error) {
 	switch v := v.(type) {
 	case string:
-		return appendQuoted(b, v), hasBreak(v), nil
+		return appendQuoted(b, v), nil
 	case int64:
-		return strconv.AppendInt(b, v, 10), false, nil
+		return strconv.AppendInt(b, v, 10), nil
 	case float64:
-		return strconv.AppendFloat(b, v, 'g', -1, 64), false, nil
+		return strconv.AppendFloat(b, v, 'g', -1, 64), nil
 	case bool:
-		return strconv.AppendBool(b, v), false, nil
+		return strconv.AppendBool(b, v), nil
 	case staging.Date:
-		return append(b, v.String()...), false, nil
+		return append(b, v.String()...), nil
 	case []string:
 		return e.appendStrings(b, v)
 	case []int64:
-		return appendList(b, e.delim, v, func(b []byte, x int64) []byte { return strconv.AppendInt(b, x, 10) }), false, nil
+		return appendList(b, e.delim, v, func(b []byte, x int64) []byte { return strconv.AppendInt(b, x, 10) }), nil
 	case []float64:
-		return appendList(b, e.delim, v, func(b []byte, x float64) []byte { return strconv.AppendFloat(b, x, 'g', -1, 64) }), false, nil
+		return appendList(b, e.delim, v, func(b []byte, x float64) []byte { return strconv.AppendFloat(b, x, 'g', -1, 64) }), nil
 	case []bool:
-		return appendList(b, e.delim, v, strconv.AppendBool), false, nil
+		return appendList(b, e.delim, v, strconv.AppendBool), nil
 	}
-	return b, false, fmt.Errorf("%w: unexpected staged type %T", ErrNotExpressible, v)
+	return b, fmt.Errorf("%w: unexpected staged type %T", ErrNotExpressible, v)
 }
 
-func (e encoder) appendStrings(b []byte, v []string) ([]byte, bool, error) {
+func (e encoder) appendStrings(b []byte, v []string) ([]byte, error) {
 	if len(v) == 1 && v[0] == "" {
-		return b, false, fmt.Errorf("%w: a list holding only an empty string", ErrNotExpressible)
+		return b, fmt.Errorf("%w: a list holding only an empty string", ErrNotExpressible)
 	}
-	multiline := false
 	b = append(b, '"')
 	for i, s := range v {
 		if strings.ContainsRune(s, e.delim) {
-			return b, false, fmt.Errorf("%w: list element %q holds the array delimiter %U (choose another with --array-delimiter)", ErrNotExpressible, s, e.delim)
+			return b, fmt.Errorf("%w: list element %q holds the array delimiter %U (choose another with --array-delimiter)", ErrNotExpressible, s, e.delim)
 		}
 		if i > 0 {
 			b = append(b, string(e.delim)...)
 		}
 		b = appendEscaped(b, s)
-		multiline = multiline || hasBreak(s)
 	}
-	return append(b, '"'), multiline, nil
+	return append(b, '"'), nil
+}
+
+// hasBreaks reports a line break in an id or a string value of an entity:
+// its row then spans lines, and the import tool must read its file in
+// multiline mode.
+func hasBreaks(ids []string, p staging.Props) bool {
+	for _, id := range ids {
+		if hasBreak(id) {
+			return true
+		}
+	}
+	for _, q := range p {
+		switch v := q.Value.(type) {
+		case string:
+			if hasBreak(v) {
+				return true
+			}
+		case []string:
+			for _, s := range v {
+				if hasBreak(s) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func appendList[T any](b []byte, delim rune, v []T, f func([]byte, T) []byte) []byte {

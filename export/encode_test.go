@@ -2,6 +2,10 @@ package export
 
 import (
 	"errors"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -38,11 +42,12 @@ func TestAppendValue(t *testing.T) {
 		{[]bool{true, false}, out{Field: "true\x1ffalse"}},
 	}
 	for _, c := range cases {
-		b, multi, err := e.appendValue(nil, c.v)
+		b, err := e.appendValue(nil, c.v)
 		if err != nil {
 			t.Errorf("%#v: %v", c.v, err)
 			continue
 		}
+		multi := hasBreaks(nil, staging.Props{{Name: "p", Value: c.v}})
 		if diff := cmp.Diff(c.want, out{Field: string(b), Multiline: multi}); diff != "" {
 			t.Errorf("%#v (-want +got):\n%s", c.v, diff)
 		}
@@ -52,7 +57,7 @@ func TestAppendValue(t *testing.T) {
 func TestNotExpressible(t *testing.T) {
 	e := encoder{delim: DefaultArrayDelimiter}
 	for _, v := range []any{[]string{""}, []string{"a\x1fb"}, struct{}{}} {
-		if _, _, err := e.appendValue(nil, v); !errors.Is(err, ErrNotExpressible) {
+		if _, err := e.appendValue(nil, v); !errors.Is(err, ErrNotExpressible) {
 			t.Errorf("%#v: got %v, want ErrNotExpressible", v, err)
 		}
 	}
@@ -78,7 +83,7 @@ func TestGrouping(t *testing.T) {
 	}
 	var got []int
 	for _, p := range props {
-		g, err := gr.place(p, "id", open)
+		g, err := gr.place([]string{"k"}, p, "id", open)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,5 +100,58 @@ func TestGrouping(t *testing.T) {
 	want := []string{"id:ID(X),level:long,note:string\n", "id:ID(X),level:string,note:long\n"}
 	if diff := cmp.Diff(want, headers); diff != "" {
 		t.Errorf("headers (-want +got):\n%s", diff)
+	}
+}
+
+// TestMultilineGroups keeps the entities with a line break (in an id or a
+// string value) apart from the others, in files that stop taking entities
+// once they pass multilineFileBytes, so each stays within what the import
+// tool's per-file multiline reader handles.
+func TestMultilineGroups(t *testing.T) {
+	dir := t.TempDir()
+	gr := grouper{enc: encoder{delim: DefaultArrayDelimiter}}
+	open := func(n int) (*sink, error) { return newSink(filepath.Join(dir, strconv.Itoa(n)), false) }
+	big := strings.Repeat("x", 100<<10) + "\n"
+	entities := []struct {
+		id string
+		p  staging.Props
+	}{
+		{"1", staging.Props{{Name: "note", Value: "plain"}}},
+		{"2", staging.Props{{Name: "note", Value: "two\nlines"}}},
+		{"3", staging.Props{{Name: "tags", Value: []string{"a", "b\r"}}}},
+		{"4\n", staging.Props{{Name: "note", Value: "plain"}}},
+		{"5", staging.Props{{Name: "note", Value: "plain"}}},
+	}
+	for i := range 13 { // 100 KiB each: the eleventh takes the first multiline file past 1 MiB
+		entities = append(entities, struct {
+			id string
+			p  staging.Props
+		}{"b" + strconv.Itoa(i), staging.Props{{Name: "note", Value: big}}})
+	}
+	var got []int
+	for _, e := range entities {
+		g, err := gr.place([]string{e.id}, e.p, "", open)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := gr.write(g, []string{e.id}, e.p, ""); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, slices.Index(gr.groups, g))
+	}
+	want := []int{0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("groups (-want +got):\n%s", diff)
+	}
+	var multiline []bool
+	for _, g := range gr.groups {
+		multiline = append(multiline, g.multiline)
+		if g.multiline && g.bytes > multilineFileBytes+int64(len(big))+64 {
+			t.Errorf("a multiline group holds %d bytes, over %d plus one row", g.bytes, multilineFileBytes)
+		}
+		g.out.abort()
+	}
+	if diff := cmp.Diff([]bool{false, true, true}, multiline); diff != "" {
+		t.Errorf("multiline groups (-want +got):\n%s", diff)
 	}
 }

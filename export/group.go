@@ -15,17 +15,40 @@ import (
 // existed are simply shorter (the import tool reads missing trailing
 // fields as absent). The assignment depends only on the bucket order, so a
 // rerun writes the same files byte for byte.
+//
+// Entities with a line break in a value go to groups of their own, each
+// file at most about multilineFileBytes: the import tool then reads only
+// those small files in multiline mode (per file, --multiline-fields-format=v2),
+// and every other file in its faster, parallel mode. Its v2 reader finds
+// row boundaries by scanning back from the end of a 4 MiB buffer, which
+// failed at 1.7M rows on an 18 MB file ("found CR outside a text cell");
+// a file smaller than one buffer never needs that scan.
 type group struct {
 	names     []string
 	types     []colType
 	index     map[string]int
 	rows      int64
-	multiline bool
+	bytes     int64 // of rows, uncompressed
+	multiline bool  // holds the entities with a line break in a value
 	out       *sink
 }
 
-// fits reports whether p can join g: no name of p has another type in g.
-func (g *group) fits(p staging.Props, types []colType, skip string) bool {
+const (
+	// multilineFileBytes is the size past which a multiline group takes
+	// no more entities (a new group, and file, starts).
+	multilineFileBytes = 1 << 20
+	// MultilineSafeBytes is the largest multiline file listed per file:
+	// below the import tool's 4 MiB read buffer. A larger one (a single
+	// huge row) turns multiline mode on for the whole import instead.
+	MultilineSafeBytes = 3 << 20
+)
+
+// fits reports whether p can join g: no name of p has another type in g,
+// and g holds entities with line breaks exactly when p has one.
+func (g *group) fits(p staging.Props, types []colType, skip string, multiline bool) bool {
+	if g.multiline != multiline || (multiline && g.bytes >= multilineFileBytes) {
+		return false
+	}
 	for i, q := range p {
 		if q.Name == skip {
 			continue
@@ -69,10 +92,9 @@ type grouper struct {
 	row    []byte    // scratch
 }
 
-// place returns the group of an entity with properties p (skip: the key
-// property, which is the id column), creating one if none fits, and the
-// types of p.
-func (gr *grouper) place(p staging.Props, skip string, open func(n int) (*sink, error)) (*group, error) {
+// place returns the group of an entity with ids and properties p (skip:
+// the key property, which is the id column), creating one if none fits.
+func (gr *grouper) place(ids []string, p staging.Props, skip string, open func(n int) (*sink, error)) (*group, error) {
 	gr.types = gr.types[:0]
 	for _, q := range p {
 		t, err := typeOf(q.Value)
@@ -84,8 +106,9 @@ func (gr *grouper) place(p staging.Props, skip string, open func(n int) (*sink, 
 		}
 		gr.types = append(gr.types, t)
 	}
+	multiline := hasBreaks(ids, p)
 	for _, g := range gr.groups {
-		if g.fits(p, gr.types, skip) {
+		if g.fits(p, gr.types, skip, multiline) {
 			g.add(p, gr.types, skip)
 			return g, nil
 		}
@@ -94,7 +117,7 @@ func (gr *grouper) place(p staging.Props, skip string, open func(n int) (*sink, 
 	if err != nil {
 		return nil, err
 	}
-	g := &group{index: map[string]int{}, out: out}
+	g := &group{index: map[string]int{}, out: out, multiline: multiline}
 	g.add(p, gr.types, skip)
 	gr.groups = append(gr.groups, g)
 	return g, nil
@@ -109,7 +132,6 @@ func (gr *grouper) write(g *group, ids []string, p staging.Props, skip string) e
 			b = append(b, ',')
 		}
 		b = appendQuoted(b, id)
-		g.multiline = g.multiline || hasBreak(id)
 	}
 	for len(gr.fields) < len(g.names) {
 		gr.fields = append(gr.fields, nil)
@@ -124,12 +146,11 @@ func (gr *grouper) write(g *group, ids []string, p staging.Props, skip string) e
 			continue
 		}
 		j := g.index[q.Name]
-		f, multi, err := gr.enc.appendValue(fields[j][:0], q.Value)
+		f, err := gr.enc.appendValue(fields[j][:0], q.Value)
 		if err != nil {
 			return fmt.Errorf("property %s: %w", q.Name, err)
 		}
 		fields[j] = f
-		g.multiline = g.multiline || multi
 		last = max(last, j)
 	}
 	for j := 0; j <= last; j++ {
@@ -139,5 +160,6 @@ func (gr *grouper) write(g *group, ids []string, p staging.Props, skip string) e
 	b = append(b, '\n')
 	gr.row = b
 	g.rows++
+	g.bytes += int64(len(b))
 	return g.out.write(b)
 }

@@ -115,7 +115,7 @@ func (w *unitWriter) write(ctx context.Context) (checkpoint.ExportUnit, error) {
 			return rec, err
 		}
 		rec.Files = append(rec.Files, checkpoint.ExportFile{
-			Header: filepath.Base(h.final), Data: filepath.Base(g.out.final), Rows: g.rows, Multiline: g.multiline,
+			Header: filepath.Base(h.final), Data: filepath.Base(g.out.final), Rows: g.rows, Bytes: g.bytes, Multiline: g.multiline,
 		})
 	}
 	for n, g := range w.gr.groups {
@@ -166,7 +166,7 @@ func (w *unitWriter) chunkOnce(after []byte) (int, []byte, error) {
 }
 
 func (w *unitWriter) entity(ids []string, p staging.Props, skip string) error {
-	g, err := w.gr.place(p, skip, w.open)
+	g, err := w.gr.place(ids, p, skip, w.open)
 	if err != nil {
 		return err
 	}
