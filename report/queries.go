@@ -62,9 +62,6 @@ var SectionTitles = []struct{ ID, Title string }{
 	{"shape", "Graph shape"},
 }
 
-// topSkills is how many of the most held skills the pair count considers.
-const topSkills = 100
-
 // LearnerQueries are the learner contract's named queries, section by
 // section: a mapping file can declare the same (name, Cypher, chart kind,
 // needs) for its own model.
