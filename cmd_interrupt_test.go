@@ -31,8 +31,8 @@ import (
 // verify finds equal to the state file. The minute is a bound on a
 // failure; a pass does not wait for it.
 func TestInterruptDoesNotWaitForTheBatchInFlight(t *testing.T) {
-	driver, database := graphwritetest.Driver(t)
 	graphwritetest.Lock(t)
+	driver, database := graphwritetest.Driver(t)
 	ctx := context.Background()
 	state := stagedState(t, 200)
 	if code, _, stderr := runCmd(t, "", "clear-database", "--yes"); code != exitOK {
@@ -171,8 +171,8 @@ func TestSecondSignalStopsTheProcessAtOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the importer")
 	}
-	driver, database := graphwritetest.Driver(t)
 	graphwritetest.Lock(t)
+	driver, database := graphwritetest.Driver(t)
 	ctx := context.Background()
 	state := stagedState(t, 200)
 	if code, _, stderr := runCmd(t, "", "clear-database", "--yes"); code != exitOK {

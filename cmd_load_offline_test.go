@@ -146,8 +146,8 @@ func typed(v any) string {
 // a non-empty target, and clear-database --offline. It stops and starts
 // the local Neo4j (twice) and leaves it running.
 func TestOfflineLoadEqualsOnline(t *testing.T) {
-	graphwritetest.Driver(t)
 	graphwritetest.Lock(t)
+	graphwritetest.Driver(t)
 	localHome(t)
 	state := trickyState(t, 1500)
 

@@ -158,8 +158,8 @@ func TestSummary(t *testing.T) {
 
 // TestLoadVerifyClear runs the commands end to end against the test Neo4j.
 func TestLoadVerifyClear(t *testing.T) {
-	graphwritetest.Driver(t)
 	graphwritetest.Lock(t)
+	graphwritetest.Driver(t)
 	state := stagedState(t, 300)
 
 	if code, _, stderr := runCmd(t, "", "clear-database", "--yes"); code != exitOK {
@@ -193,8 +193,8 @@ func TestLoadVerifyClear(t *testing.T) {
 }
 
 func TestConnectionErrors(t *testing.T) {
-	graphwritetest.Driver(t)
 	graphwritetest.Lock(t) // the graphwrite tests restart Neo4j under this lock
+	graphwritetest.Driver(t)
 	tests := []struct {
 		args []string
 		env  map[string]string

@@ -22,8 +22,8 @@ import (
 // never against the report's queries. What is not a count — times, rates,
 // the time bins of the throughput series — is checked for shape only.
 func TestReportNumbers(t *testing.T) {
-	driver, database := graphwritetest.Driver(t)
 	graphwritetest.Lock(t)
+	driver, database := graphwritetest.Driver(t)
 	dir := t.TempDir()
 	csv, state, out := filepath.Join(dir, "learners.csv"), filepath.Join(dir, "import.db"), filepath.Join(dir, "report")
 	const rows, batchRows = 1500, 200

@@ -62,8 +62,8 @@ func TestTLS(t *testing.T) {
 	}
 
 	t.Run("neo4j+s to a plaintext server", func(t *testing.T) {
-		graphwritetest.Driver(t) // the test Neo4j, plaintext; only pinged
 		graphwritetest.Lock(t)   // the graphwrite tests restart it under this lock
+		graphwritetest.Driver(t) // the test Neo4j, plaintext; only pinged
 		u, err := url.Parse(neo4jEnv("NEO4J_URI"))
 		if err != nil || u.Host == "" {
 			u = &url.URL{Host: "127.0.0.1:7687"}

@@ -43,8 +43,8 @@ func testConfig() Config {
 // under CI=true, where Neo4j must be up (graphwritetest.Driver decides).
 func testGraph(t testing.TB) *Graph {
 	t.Helper()
-	graphwritetest.Driver(t)
 	graphwritetest.Lock(t)
+	graphwritetest.Driver(t)
 	g, err := Connect(context.Background(), testConfig())
 	if err != nil {
 		t.Fatal(err)

@@ -156,7 +156,10 @@ func openLock(t testing.TB) *os.File {
 // Lock serializes the tests that write the shared test database across test
 // binaries (`go test ./...` runs packages in parallel): it holds an exclusive
 // lock on $TMPDIR/importer-neo4j-tests.lock until the test ends. The
-// graphwrite tests take the same lock.
+// graphwrite tests take the same lock. Take it before Driver: a driver
+// made while another binary's test held the lock may keep pooled
+// connections to a Neo4j that test restarted (ConnectivityError: EOF on
+// first use, seen in CI).
 func Lock(t testing.TB) {
 	t.Helper()
 	f := openLock(t)
