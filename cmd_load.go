@@ -34,7 +34,9 @@ Every batch is written exactly once, whatever happens: each transaction also
 moves a watermark node in Neo4j, and a resumed load continues after the
 watermarks. After a crash, Ctrl-C or a Neo4j restart the load gives up
 cleanly (transient errors are retried for --retry-for first); then
-"importer resume --state FILE" continues it, with the same mode.
+"importer resume --state FILE" continues it, with the same mode. A batch
+that gets no answer within --tx-timeout (a hung connection, a Neo4j that
+stopped answering) is abandoned and retried.
 
 Modes: create (CREATE everything; for an empty target, fastest), merge
 (MERGE on keys and add properties; for a target with data, and re-running it
@@ -45,6 +47,7 @@ Examples:
   NEO4J_PASSWORD=secret importer load --state import.db
   importer load --state import.db --mode merge --workers 4 --batch-size 10000
   importer load --state import.db --restart     # forget a load in progress
+  importer load --state import.db --tx-timeout 1m   # retry a batch Neo4j has not answered for a minute
   importer status --state import.db             # from another terminal`,
 		FlagSet: fs,
 		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
@@ -65,6 +68,7 @@ type loadFlags struct {
 	workers   int
 	batchSize int
 	retryFor  time.Duration
+	txTimeout time.Duration
 	restart   bool
 	conn      connFlags
 	offline   offlineFlags
@@ -76,6 +80,7 @@ func (f *loadFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.IntVar(&f.workers, "workers", graphwrite.DefaultWorkers, "parallel writers (one Neo4j session each)")
 	fs.IntVar(&f.batchSize, "batch-size", graphwrite.DefaultBatchSize, "staged entities per Neo4j transaction")
 	fs.DurationVar(&f.retryFor, "retry-for", graphwrite.DefaultRetryFor, "how long to retry a batch through transient errors before giving up")
+	fs.DurationVar(&f.txTimeout, "tx-timeout", graphwrite.DefaultTxTimeout, "how long one batch transaction may wait for Neo4j before it is abandoned and retried (Neo4j is given the same limit)")
 	fs.BoolVar(&f.restart, "restart", false, "forget a load in progress and start a new one (load only)")
 	f.conn.register(fs, getenv)
 }
@@ -128,7 +133,7 @@ func (f *loadFlags) run(ctx context.Context, rc *rootConfig, resume bool) error 
 	}
 	stats, err := graphwrite.Load(ctx, g, db, graphwrite.LoadOptions{
 		StatePath: f.state, Command: cmd, Workers: f.workers, BatchSize: f.batchSize, RetryFor: f.retryFor,
-		Progress: rc.stderr, Live: isTerminal(rc.stderr),
+		TxTimeout: f.txTimeout, Progress: rc.stderr, Live: isTerminal(rc.stderr),
 	})
 	if err != nil {
 		return err
@@ -147,6 +152,8 @@ func (f *loadFlags) validate(resume bool) (graphwrite.Mode, error) {
 		return "", fmt.Errorf("--workers must be at least 1, not %d", f.workers)
 	case f.batchSize < 1:
 		return "", fmt.Errorf("--batch-size must be at least 1, not %d", f.batchSize)
+	case f.txTimeout < time.Second:
+		return "", fmt.Errorf("--tx-timeout must be at least 1s, not %s", f.txTimeout)
 	case resume && f.restart:
 		return "", errors.New("--restart starts a new load: use importer load --restart")
 	}

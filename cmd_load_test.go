@@ -94,6 +94,7 @@ func TestLoadUsageErrors(t *testing.T) {
 		{[]string{"load", "--mode", "upsert", "--state", inProgress}, "unknown write mode"},
 		{[]string{"load", "--workers", "0", "--state", inProgress}, "--workers must be at least 1"},
 		{[]string{"load", "--batch-size", "-5", "--state", inProgress}, "--batch-size must be at least 1"},
+		{[]string{"load", "--tx-timeout", "500ms", "--state", inProgress}, "--tx-timeout must be at least 1s, not 500ms"},
 		{[]string{"load", "--state", missing}, "state file not found"},
 		{[]string{"load", "--state", unstaged}, "staging is not done; finish it with: importer resume"},
 		{[]string{"load", "--state", inProgress}, "has a load in progress (run r1, mode create): continue it with `importer resume"},
@@ -117,8 +118,8 @@ func TestResumeFlagsAgainstThePlan(t *testing.T) {
 		f    loadFlags
 		want string
 	}{
-		{loadFlags{state: state, workers: 1, batchSize: 1, restart: true}, "--restart starts a new load"},
-		{loadFlags{state: state, workers: 1, batchSize: 1, mode: "merge"}, "this load runs in create mode"},
+		{loadFlags{state: state, workers: 1, batchSize: 1, txTimeout: time.Minute, restart: true}, "--restart starts a new load"},
+		{loadFlags{state: state, workers: 1, batchSize: 1, txTimeout: time.Minute, mode: "merge"}, "this load runs in create mode"},
 	} {
 		var stderr bytes.Buffer
 		rc := &rootConfig{stdin: strings.NewReader(""), stdout: &stderr, stderr: &stderr, getenv: neo4jEnv}

@@ -63,6 +63,13 @@
 //     last committed batch. Should a mark still lag, the batch's step 2
 //     finds the watermark ahead, writes nothing, and the writer jumps to
 //     the watermark.
+//   - A hung connection, or a Neo4j that stops answering mid-batch: each
+//     attempt has a time limit (LoadOptions.TxTimeout, --tx-timeout, 5
+//     minutes by default), on the client (the driver stops waiting) and on
+//     the server (Neo4j is given the same transaction timeout, so it
+//     rolls back what the client gave up on). The attempt then counts as
+//     failed, its outcome unknown, and is retried: the watermark decides
+//     as after a connection lost during COMMIT.
 //   - A resume with another --batch-size or --workers: batches start
 //     wherever the watermark stands, and partitions do not depend on
 //     workers, so only the grouping of later batches changes.
@@ -70,6 +77,7 @@
 // The tests show each case against a real Neo4j: faults_test.go through
 // a proxy that resets connections mid-batch and before or after
 // forwarding COMMIT (the last must be found committed: Stats.Skipped),
+// or that never answers a COMMIT (the time limit must end the wait),
 // kill_test.go by SIGKILL of Neo4j itself, crash_test.go by SIGKILL of
 // the importer.
 //

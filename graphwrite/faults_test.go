@@ -53,8 +53,10 @@ func totalRetries(st Stats) int64 {
 
 // TestNetworkFaultsLoseAndDoubleNothing loads through a proxy that resets
 // connections in the middle of batches, before and after forwarding
-// COMMIT, or holds COMMITs back, and compares each graph with an
-// uninterrupted load's. Each fault must actually have fired.
+// COMMIT, holds COMMITs back for seconds, or never answers them (the
+// load's transaction time limit must end the wait and retry), and
+// compares each graph with an uninterrupted load's. Each fault must
+// actually have fired.
 func TestNetworkFaultsLoseAndDoubleNothing(t *testing.T) {
 	g := testGraph(t)
 	want := referenceDump(t, g, crashRows, 1)
@@ -62,11 +64,14 @@ func TestNetworkFaultsLoseAndDoubleNothing(t *testing.T) {
 	const times = 3
 	tests := []struct {
 		plan graphwritetest.Plan
-		// check tests the load's own account of the faults.
-		check func(t *testing.T, st Stats)
+		// txTimeout is the load's TxTimeout (0: the default).
+		txTimeout time.Duration
+		// check tests the load's own account of the faults; gaveUp says
+		// whether the first load gave up (and was resumed).
+		check func(t *testing.T, st Stats, gaveUp bool)
 	}{{
 		plan: graphwritetest.Plan{Fault: graphwritetest.CutMidBatch, Every: 23, Times: times, Query: notWatermark},
-		check: func(t *testing.T, st Stats) {
+		check: func(t *testing.T, st Stats, _ bool) {
 			if totalRetries(st) < times || st.Skipped != 0 {
 				t.Errorf("retries %v, batches found committed %d; want >= %d retries and none found committed", st.Retries, st.Skipped, times)
 			}
@@ -74,7 +79,7 @@ func TestNetworkFaultsLoseAndDoubleNothing(t *testing.T) {
 	}, {
 		// Neo4j never saw the COMMIT: every batch is written once more.
 		plan: graphwritetest.Plan{Fault: graphwritetest.CutBeforeCommit, Every: 29, Times: times},
-		check: func(t *testing.T, st Stats) {
+		check: func(t *testing.T, st Stats, _ bool) {
 			if totalRetries(st) < times || st.Skipped != 0 {
 				t.Errorf("retries %v, batches found committed %d; want >= %d retries and none found committed", st.Retries, st.Skipped, times)
 			}
@@ -84,14 +89,29 @@ func TestNetworkFaultsLoseAndDoubleNothing(t *testing.T) {
 		// each of these batches in Neo4j (the watermark moved) and write
 		// nothing.
 		plan: graphwritetest.Plan{Fault: graphwritetest.CutAfterCommit, Every: 31, Times: times},
-		check: func(t *testing.T, st Stats) {
+		check: func(t *testing.T, st Stats, _ bool) {
 			if st.Skipped != times {
 				t.Errorf("batches found already committed: %d, want %d (one per unknown outcome); retries %v", st.Skipped, times, st.Retries)
 			}
 		},
 	}, {
 		plan:  graphwritetest.Plan{Fault: graphwritetest.Spike, Every: 37, Times: times, Spike: 2 * time.Second},
-		check: func(t *testing.T, st Stats) {},
+		check: func(t *testing.T, st Stats, _ bool) {},
+	}, {
+		// Neo4j never answers the COMMIT and the connection stays open:
+		// only the attempt's time limit ends the wait. Neo4j never saw
+		// the COMMIT, so each of these batches is written once more, by
+		// the same load (it must not give up: the retry budget counts
+		// from the first failure, not from the start of the stalled
+		// attempt).
+		plan:      graphwritetest.Plan{Fault: graphwritetest.Stall, Every: 41, Times: times},
+		txTimeout: 2 * time.Second,
+		check: func(t *testing.T, st Stats, gaveUp bool) {
+			if gaveUp || st.Retries["timeout"] < times || st.Skipped != 0 {
+				t.Errorf("gave up %v, retries %v, batches found committed %d; want no give-up, >= %d retries on \"timeout\" and none found committed",
+					gaveUp, st.Retries, st.Skipped, times)
+			}
+		},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.plan.Fault.String(), func(t *testing.T) {
@@ -102,11 +122,12 @@ func TestNetworkFaultsLoseAndDoubleNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			proxy.Arm(tt.plan)
-			opt := LoadOptions{Workers: 2, BatchSize: faultBatch, RetryFor: time.Minute, Progress: logWriter{t}}
+			opt := LoadOptions{Workers: 2, BatchSize: faultBatch, RetryFor: time.Minute, TxTimeout: tt.txTimeout, Progress: logWriter{t}}
 			st, err := Load(ctx, pg, db, opt)
 			fired := proxy.Fired()
 			proxy.Arm(graphwritetest.Plan{})
-			if errors.Is(err, ErrGaveUp) {
+			gaveUp := errors.Is(err, ErrGaveUp)
+			if gaveUp {
 				t.Logf("the load gave up (%v); resuming", err)
 				st, err = Load(ctx, pg, db, opt)
 			}
@@ -117,7 +138,7 @@ func TestNetworkFaultsLoseAndDoubleNothing(t *testing.T) {
 				t.Fatalf("%s fired %d times, want %d: the load had too few batches for the plan", tt.plan.Fault, fired, times)
 			}
 			t.Logf("%s x%d: %d batches, %d found committed, retries %v", tt.plan.Fault, fired, st.Batches, st.Skipped, st.Retries)
-			tt.check(t, st)
+			tt.check(t, st, gaveUp)
 			if diff := cmp.Diff(want, dump(t, g), cmpopts.EquateEmpty()); diff != "" {
 				t.Fatalf("after %d × %s the graph differs from an uninterrupted load (-want +got):\n%s", fired, tt.plan.Fault, diff)
 			}

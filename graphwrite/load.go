@@ -42,11 +42,16 @@ const (
 	DefaultBatchSize = 5000
 	// DefaultWorkers is the number of parallel writers.
 	DefaultWorkers = 4
+	// DefaultTxTimeout bounds one attempt at a batch transaction. A batch
+	// of 5,000 entities takes well under a second on a quiet machine, but
+	// with a cold Neo4j on two cores at load average 30 a first batch took
+	// over a minute (a 1-minute limit made the fault test's reference load
+	// give up), so the limit is generous: 5 minutes without an answer
+	// means a hung connection or a stuck Neo4j.
+	DefaultTxTimeout = 5 * time.Minute
 )
 
 const (
-	// txTimeout bounds one attempt at a batch transaction.
-	txTimeout = 5 * time.Minute
 	// stopGrace is how long a batch in flight may still take once the load
 	// is cancelled.
 	stopGrace = 3 * time.Second
@@ -68,6 +73,13 @@ type LoadOptions struct {
 	// RetryFor is how long one batch is retried through transient errors
 	// (deadlocks, Neo4j restarting) before the load gives up (ErrGaveUp).
 	RetryFor time.Duration
+	// TxTimeout is how long one attempt at a batch may take, client side
+	// (the driver stops waiting for Neo4j's answer) and server side (Neo4j
+	// is told the same limit and terminates the transaction): then the
+	// attempt has failed and the batch is retried like after a lost
+	// connection. It keeps a hung connection or a Neo4j that stopped
+	// answering from holding the load for ever.
+	TxTimeout time.Duration
 	// Progress receives progress and retry lines (stderr); nil discards.
 	Progress io.Writer
 	// Live rewrites one progress line in place (Progress is a terminal).
@@ -83,6 +95,9 @@ func (o LoadOptions) withDefaults() LoadOptions {
 	}
 	if o.RetryFor <= 0 {
 		o.RetryFor = DefaultRetryFor
+	}
+	if o.TxTimeout <= 0 {
+		o.TxTimeout = DefaultTxTimeout
 	}
 	if o.Command == "" {
 		o.Command = "load"
@@ -340,23 +355,28 @@ func (l *loader) partition(ctx context.Context, s neo4j.SessionWithContext, p pa
 	}
 }
 
-// commit writes one batch, retrying transient failures. After the
-// caller's cancellation (Ctrl-C) the attempt in flight gets stopGrace to
-// finish, so a normal batch still ends at a clean checkpoint, but one
-// stuck in Neo4j (waiting for a lock, a slow commit) is abandoned rather
-// than holding the exit for up to txTimeout. Abandoning is safe at any
+// commit writes one batch, retrying transient failures. Each attempt
+// may take TxTimeout; one that gets no answer by then (a hung connection,
+// a stuck Neo4j) is abandoned and retried. After the caller's
+// cancellation (Ctrl-C) the attempt in flight gets stopGrace to finish,
+// so a normal batch still ends at a clean checkpoint, but one stuck in
+// Neo4j (waiting for a lock, a slow commit) is abandoned rather than
+// holding the exit for up to TxTimeout. Abandoning is safe at any
 // instant: the batch commits with its watermark or not at all, and the
-// next load reads the watermarks first. The backoff between attempts
-// stops at once.
+// next attempt (or load) reads the watermark first. The backoff between
+// attempts stops at once.
 func (l *loader) commit(ctx context.Context, s neo4j.SessionWithContext, p partition, bt batch) (outcome, error) {
 	var out outcome
 	err := l.retry.do(ctx, "write "+p.String(), func() error {
-		tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), txTimeout)
+		tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), l.opt.TxTimeout)
 		defer cancel()
 		stop := context.AfterFunc(ctx, func() { time.AfterFunc(stopGrace, cancel) })
 		defer stop()
 		var err error
 		out, err = commitBatch(tctx, s, l.plan.RunID, p, bt, l.driverRetry(p))
+		if err != nil && errors.Is(tctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+			err = fmt.Errorf("%w: no answer within %s (--tx-timeout): %w", errTxTimeout, l.opt.TxTimeout, err)
+		}
 		return err
 	})
 	if err != nil && ctx.Err() != nil {

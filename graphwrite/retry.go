@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -25,7 +26,16 @@ const (
 	DefaultRetryFor = 2 * time.Minute
 )
 
-const codeAuthRateLimit = "Neo.ClientError.Security.AuthenticationRateLimit"
+const (
+	codeAuthRateLimit = "Neo.ClientError.Security.AuthenticationRateLimit"
+	// codeTxTimedOut begins the codes of a transaction Neo4j terminated
+	// because it outlived its timeout (LoadOptions.TxTimeout).
+	codeTxTimedOut = "Neo.ClientError.Transaction.TransactionTimedOut"
+)
+
+// errTxTimeout marks an attempt that got no answer within
+// LoadOptions.TxTimeout; it is retried.
+var errTxTimeout = errors.New("transaction timed out")
 
 // retrier runs an operation until it succeeds, fails for good, the budget
 // is spent or the context is cancelled.
@@ -34,25 +44,31 @@ type retrier struct {
 	logf   func(format string, args ...any)
 	stats  *stats
 	sleep  func(ctx context.Context, d time.Duration) error
+	now    func() time.Time
 }
 
 func newRetrier(budget time.Duration, logf func(string, ...any), st *stats) *retrier {
 	if budget <= 0 {
 		budget = DefaultRetryFor
 	}
-	return &retrier{budget: budget, logf: logf, stats: st, sleep: sleepCtx}
+	return &retrier{budget: budget, logf: logf, stats: st, sleep: sleepCtx, now: time.Now}
 }
 
-// do runs op; what names it in log lines.
+// do runs op; what names it in log lines. The budget counts from the
+// first failure, so an attempt that waited out its whole time limit
+// (LoadOptions.TxTimeout) is retried, not given up at once.
 func (r *retrier) do(ctx context.Context, what string, op func() error) error {
-	start := time.Now()
+	var start time.Time
 	for attempt := 1; ; attempt++ {
 		err := op()
 		if err == nil || !retryable(err) {
 			return err
 		}
+		if start.IsZero() {
+			start = r.now()
+		}
 		r.stats.observe(err)
-		elapsed := time.Since(start)
+		elapsed := r.now().Sub(start)
 		if elapsed >= r.budget {
 			return fmt.Errorf("%w after %d attempts in %s: %v (the resume point is intact: run `importer resume` once Neo4j is healthy)",
 				ErrGaveUp, attempt, elapsed.Round(time.Second), err)
@@ -105,10 +121,12 @@ func retryable(err error) bool {
 	case errors.As(err, &dbErr):
 		// The rate limit clears by itself after a few seconds; it is met
 		// when another client of the same user gives a wrong password.
-		return dbErr.IsRetriable() || dbErr.Code == codeAuthRateLimit
+		// A transaction Neo4j timed out is retried like one the client
+		// timed out (errTxTimeout).
+		return dbErr.IsRetriable() || dbErr.Code == codeAuthRateLimit || strings.HasPrefix(dbErr.Code, codeTxTimedOut)
 	case errors.As(err, &conn), errors.As(err, &limit), errors.As(err, &netE):
 		return true
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, context.DeadlineExceeded), errors.Is(err, errTxTimeout):
 		return true
 	}
 	return false
@@ -119,6 +137,8 @@ func errorCode(err error) string {
 	var dbErr *neo4j.Neo4jError
 	var limit *neo4j.TransactionExecutionLimit
 	switch {
+	case errors.Is(err, errTxTimeout):
+		return "timeout"
 	case errors.As(err, &dbErr):
 		return dbErr.Code
 	case errors.As(err, &limit):

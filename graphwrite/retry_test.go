@@ -24,10 +24,13 @@ func TestRetryable(t *testing.T) {
 		"canceled":         retryable(context.Canceled),
 		"missing endpoint": retryable(ErrMissingEndpoint),
 		"auth rate limit":  retryable(&neo4j.Neo4jError{Code: codeAuthRateLimit}),
+		"tx timeout":       retryable(fmt.Errorf("%w: no answer within 1m0s: %w", errTxTimeout, context.DeadlineExceeded)),
+		"server timeout":   retryable(&neo4j.Neo4jError{Code: "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration"}),
 	}
 	want := map[string]bool{
 		"deadlock": true, "syntax": false, "connectivity": true, "limit": true,
 		"eof": true, "canceled": false, "missing endpoint": false, "auth rate limit": true,
+		"tx timeout": true, "server timeout": true,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("retryable (-want +got):\n%s", diff)
@@ -85,6 +88,31 @@ func TestRetrierGivesUpAfterItsBudget(t *testing.T) {
 	})
 	if !errors.Is(err, ErrGaveUp) {
 		t.Fatalf("do = %v, want ErrGaveUp", err)
+	}
+}
+
+// TestRetrierBudgetCountsFromTheFirstFailure: an attempt that ran out its
+// whole time limit (longer than the retry budget) before failing is
+// retried, not given up at once; the budget runs from that failure.
+func TestRetrierBudgetCountsFromTheFirstFailure(t *testing.T) {
+	var slept []time.Duration
+	r, st := fakeRetrier(time.Minute, &slept)
+	clock := time.Unix(0, 0)
+	r.now = func() time.Time { return clock }
+	calls := 0
+	err := r.do(context.Background(), "op", func() error {
+		calls++
+		if calls == 1 {
+			clock = clock.Add(5 * time.Minute) // a hung attempt, cut by its time limit
+			return fmt.Errorf("%w: no answer within 5m0s: %w", errTxTimeout, context.DeadlineExceeded)
+		}
+		return nil
+	})
+	if err != nil || calls != 2 {
+		t.Fatalf("do = %v after %d calls, want nil after 2", err, calls)
+	}
+	if diff := cmp.Diff(map[string]int64{"timeout": 1}, st.snapshot().Retries); diff != "" {
+		t.Errorf("retries (-want +got):\n%s", diff)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/learnergraph/importer/staging"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -75,8 +76,16 @@ type outcome struct {
 // starts by reading the watermark, so a rerun after a commit that did
 // happen writes nothing. failed is called with every error met inside the
 // work function, so that the retries the driver makes are seen too.
+//
+// When ctx has a deadline, Neo4j is given the time left as the
+// transaction's timeout, so a transaction the client stopped waiting for
+// does not live on in Neo4j holding its locks.
 func commitBatch(ctx context.Context, s neo4j.SessionWithContext, run string, p partition, bt batch, failed func(error)) (outcome, error) {
 	var out outcome
+	var configs []func(*neo4j.TransactionConfig)
+	if deadline, ok := ctx.Deadline(); ok {
+		configs = append(configs, neo4j.WithTxTimeout(max(time.Until(deadline), time.Millisecond)))
+	}
 	_, err := s.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		o, err := writeBatch(ctx, tx, run, p, bt)
 		if err != nil {
@@ -84,7 +93,7 @@ func commitBatch(ctx context.Context, s neo4j.SessionWithContext, run string, p 
 		}
 		out = o
 		return nil, err
-	})
+	}, configs...)
 	return out, err
 }
 

@@ -6,7 +6,8 @@
 // Proxy is a Bolt-aware TCP proxy on the loopback address for fault
 // injection: it follows the client's chunked Bolt messages and resets the
 // connection mid-batch, before or after forwarding a write transaction's
-// COMMIT, or holds a COMMIT back, as its Plan says, and counts what it did.
+// COMMIT, holds a COMMIT back for a while or for good (Stall), as its Plan
+// says, and counts what it did.
 // MayClear is the rule that keeps the tests (and the benchmark) from
 // clearing a database that is not theirs.
 //

@@ -42,6 +42,12 @@ const (
 	// Spike holds a write transaction's COMMIT for the plan's Spike
 	// before forwarding it.
 	Spike
+	// Stall never forwards a write transaction's COMMIT, nor anything
+	// after it on that connection, and keeps the connection open until
+	// the client closes it: a Neo4j that stopped answering, or a hung
+	// network. Neo4j never commits; it rolls back when the proxy then
+	// closes its side.
+	Stall
 )
 
 func (f Fault) String() string {
@@ -54,6 +60,8 @@ func (f Fault) String() string {
 		return "cut after COMMIT"
 	case Spike:
 		return "latency spike"
+	case Stall:
+		return "stall"
 	}
 	return "no fault"
 }
@@ -173,7 +181,7 @@ func (p *Proxy) decide(ev event, cypher string) (Plan, bool) {
 	switch pl.Fault {
 	case CutMidBatch:
 		match = ev == evWriteRun && (pl.Query == nil || pl.Query(cypher))
-	case CutBeforeCommit, CutAfterCommit, Spike:
+	case CutBeforeCommit, CutAfterCommit, Spike, Stall:
 		match = ev == evWriteCommit
 	}
 	if !match || p.fired >= pl.Times {
@@ -195,6 +203,7 @@ type link struct {
 
 	mu        sync.Mutex
 	dropReply bool // cut when the server next sends anything
+	stalled   bool // swallow everything the client sends
 	closed    bool
 	inTx      bool // between BEGIN and COMMIT, ROLLBACK or RESET
 	writeTx   bool // that transaction is not read-only
@@ -273,6 +282,12 @@ func (l *link) copyN(r io.Reader, n int64) error {
 // forward passes one message on, or injects the plan's fault. It reports
 // whether the link lives on.
 func (l *link) forward(raw, data []byte) bool {
+	l.mu.Lock()
+	stalled := l.stalled
+	l.mu.Unlock()
+	if stalled {
+		return true
+	}
 	sig := -1
 	if len(data) >= 2 {
 		sig = int(data[1])
@@ -292,6 +307,12 @@ func (l *link) forward(raw, data []byte) bool {
 		l.mu.Unlock()
 	case fire && pl.Fault == Spike:
 		time.Sleep(pl.Spike)
+	case fire && pl.Fault == Stall:
+		l.p.t.Logf("proxy: %s (a COMMIT that is never answered)", pl.Fault)
+		l.mu.Lock()
+		l.stalled = true
+		l.mu.Unlock()
+		return true
 	}
 	if _, err := l.server.Write(raw); err != nil {
 		return false
