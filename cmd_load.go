@@ -43,17 +43,22 @@ Modes: create (CREATE everything; for an empty target, fastest), merge
 changes nothing), auto (create if the target holds none of the contract's
 labels, merge otherwise). The mode is fixed when a load starts.
 
+--offline bulk-imports into a stopped local Neo4j instead (see README):
+each finished step is recorded, so after a crash or Ctrl-C
+"importer resume --state FILE" (or the same command) continues it.
+
 Examples:
   NEO4J_PASSWORD=secret importer load --state import.db
   importer load --state import.db --mode merge --workers 4 --batch-size 10000
   importer load --state import.db --restart     # forget a load in progress
   importer load --state import.db --tx-timeout 1m   # retry a batch Neo4j has not answered for a minute
+  importer load --offline --state import.db       # bulk import into the local Neo4j (empty target)
   importer status --state import.db             # from another terminal`,
 		FlagSet: fs,
 		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
 		Exec: func(ctx context.Context, args []string) error {
 			if f.offline.on {
-				return f.runOffline(ctx, rc)
+				return f.runOffline(ctx, rc, false)
 			}
 			return f.run(ctx, rc, false)
 		},

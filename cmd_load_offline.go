@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -68,16 +69,18 @@ func (f *offlineFlags) findHome(getenv func(string) string) (offline.Home, error
 	return h, nil
 }
 
-// runOffline is `importer load --offline`.
-func (f *loadFlags) runOffline(ctx context.Context, rc *rootConfig) error {
+// runOffline is `importer load --offline`, and `importer resume` of an
+// offline load in progress (resume set: its settings come from the state
+// file).
+func (f *loadFlags) runOffline(ctx context.Context, rc *rootConfig, resume bool) error {
+	cmd := "load"
+	if resume {
+		cmd = "resume"
+	}
 	o := &f.offline
 	o.export.state = f.state
 	if f.mode != "" || f.restart {
 		return usageError{errors.New("--mode and --restart are for the online load")}
-	}
-	opt, err := o.export.options()
-	if err != nil {
-		return usageError{err}
 	}
 	cfg, err := f.conn.config(rc.getenv)
 	if err != nil {
@@ -88,16 +91,39 @@ func (f *loadFlags) runOffline(ctx context.Context, rc *rootConfig) error {
 		return err
 	}
 	defer db.Close()
+	var run checkpoint.OfflineRun
+	var inProgress bool
+	err = db.View(func(tx *bolt.Tx) (err error) {
+		run, inProgress, err = checkpoint.ReadOfflineRun(tx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if resume {
+		o.home, o.heap, o.offHeap = run.Home, run.Heap, run.OffHeap
+		o.stopTimeout = time.Duration(run.StopTimeout * float64(time.Second))
+		o.export.out, o.export.gzip, o.export.delim = run.Out, run.Gzip, run.ArrayDelimiter
+		cfg.Database = run.Database
+	}
+	opt, err := o.export.options()
+	if err != nil {
+		return usageError{err}
+	}
 	home, err := o.findHome(rc.getenv)
 	if err != nil {
 		return err
 	}
-	running, err := checkTarget(ctx, home, cfg, o.overwrite)
+	l := &offlineLoad{rc: rc, cmd: cmd, home: home, cfg: cfg, db: db, state: f.state, flags: o, start: time.Now()}
+	if !inProgress || run.Home != home.Dir || run.Database != cfg.Database {
+		run, err = l.begin(ctx)
+	} else {
+		run, err = l.continueRun(ctx, run)
+	}
 	if err != nil {
 		return err
 	}
-	l := &offlineLoad{rc: rc, home: home, cfg: cfg, db: db, state: f.state, flags: o, start: time.Now()}
-	return l.run(ctx, opt, running)
+	return l.run(ctx, opt, run)
 }
 
 // checkTarget refuses a target database that holds data unless overwrite
@@ -132,6 +158,7 @@ func checkTarget(ctx context.Context, home offline.Home, cfg graphwrite.Config, 
 // offlineLoad is one run of load --offline.
 type offlineLoad struct {
 	rc     *rootConfig
+	cmd    string
 	home   offline.Home
 	cfg    graphwrite.Config
 	db     *bolt.DB
@@ -149,54 +176,175 @@ func (l *offlineLoad) timed(name string, fn func() error) error {
 	return err
 }
 
-func (l *offlineLoad) run(ctx context.Context, opt export.Options, running bool) error {
+// begin checks the target of a new offline load and records the load.
+func (l *offlineLoad) begin(ctx context.Context) (checkpoint.OfflineRun, error) {
+	running, err := checkTarget(ctx, l.home, l.cfg, l.flags.overwrite)
+	if err != nil {
+		return checkpoint.OfflineRun{}, err
+	}
+	e := l.flags.export
+	r := checkpoint.OfflineRun{Home: l.home.Dir, Database: l.cfg.Database, Heap: l.flags.heap, OffHeap: l.flags.offHeap,
+		StopTimeout: l.flags.stopTimeout.Seconds(), WasRunning: running, Started: l.start, Overwrite: l.flags.overwrite, Out: e.dir(), Gzip: e.gzip, ArrayDelimiter: e.delim}
+	return r, l.record(&r, checkpoint.OfflineChecked)
+}
+
+// continueRun takes up an offline load that stopped after r.Phase. What
+// the target held was checked when it began; if Neo4j has been started
+// again since and the target is not yet replaced, the target is checked
+// again (someone may have written to it) and Neo4j stopped again.
+func (l *offlineLoad) continueRun(ctx context.Context, r checkpoint.OfflineRun) (checkpoint.OfflineRun, error) {
+	fmt.Fprintf(l.rc.stderr, "importer: continuing the offline load into database %q at %s after its last finished step (%s)\n", r.Database, r.Home, r.Phase)
+	if !r.Phase.Before(checkpoint.OfflineSwapped) {
+		return r, nil
+	}
+	pid, err := l.home.Running(ctx)
+	if err != nil || pid == 0 {
+		return r, err
+	}
+	if _, err := checkTarget(ctx, l.home, l.cfg, l.flags.overwrite || r.Overwrite); err != nil {
+		return r, err
+	}
+	if !r.Phase.Before(checkpoint.OfflineStopped) {
+		r.Phase = checkpoint.OfflineExported
+	}
+	return r, nil
+}
+
+// record notes that the load has finished phase p. Once the swap begins,
+// an earlier load recorded in the state file no longer describes the
+// target, and is forgotten. For the tests, a process whose
+// IMPORTER_TEST_OFFLINE_KILL names p then kills itself with SIGKILL, as a
+// crash right after that step would.
+func (l *offlineLoad) record(r *checkpoint.OfflineRun, p checkpoint.OfflinePhase) error {
+	r.Phase = p
+	err := l.db.Update(func(tx *bolt.Tx) error {
+		if p == checkpoint.OfflineSwapping {
+			if err := checkpoint.ClearLoad(tx); err != nil {
+				return err
+			}
+		}
+		return checkpoint.WriteOfflineRun(tx, *r)
+	})
+	if err != nil {
+		return fmt.Errorf("record the offline load: %w", err)
+	}
+	if l.rc.getenv("IMPORTER_TEST_OFFLINE_KILL") == string(p) {
+		syscall.Kill(os.Getpid(), syscall.SIGKILL)
+		select {} // the signal is on its way
+	}
+	return nil
+}
+
+// run carries the load on from the step after r.Phase: export, stop,
+// import, swap, start, constraints.
+func (l *offlineLoad) run(ctx context.Context, opt export.Options, r checkpoint.OfflineRun) error {
+	if r.Phase.Before(checkpoint.OfflineImported) || r.Phase == checkpoint.OfflineImported && !l.home.Imported() {
+		if err := l.importPhases(ctx, opt, &r); err != nil {
+			return err
+		}
+	}
+	if r.Phase.Before(checkpoint.OfflineSwapped) {
+		if err := l.record(&r, checkpoint.OfflineSwapping); err != nil {
+			return err
+		}
+		if err := l.timed("swap", func() error { return l.home.Swap(l.cfg.Database) }); err != nil {
+			return fmt.Errorf("%w (run importer resume --state %s to finish it)", err, l.state)
+		}
+		if err := l.record(&r, checkpoint.OfflineSwapped); err != nil {
+			return err
+		}
+	}
+	if r.Phase.Before(checkpoint.OfflineStarted) {
+		fmt.Fprintln(l.rc.stderr, "importer: the imported database is in place; starting Neo4j")
+		if err := l.timed("start", func() error { return l.ensureStarted(ctx) }); err != nil {
+			return fmt.Errorf("%w; the imported database is in place: start Neo4j (neo4j/neo4j.sh up), then run importer resume --state %s for the constraints", err, l.state)
+		}
+		if err := l.record(&r, checkpoint.OfflineStarted); err != nil {
+			return err
+		}
+	}
+	if err := l.timed("constraints", func() error { return l.constraints(ctx) }); err != nil {
+		return err
+	}
+	runID := "offline-" + time.Now().UTC().Format("20060102T150405")
+	var entities int64
+	err := l.db.Update(func(tx *bolt.Tx) error {
+		c, err := checkpoint.ReadCounts(tx)
+		if err != nil {
+			return err
+		}
+		for _, n := range c.Nodes {
+			entities += n
+		}
+		for _, n := range c.Relationships {
+			entities += n
+		}
+		return checkpoint.RecordOfflineLoad(tx, runID, r.Started)
+	})
+	if err != nil {
+		return fmt.Errorf("record the load: %w", err)
+	}
+	fmt.Fprintf(l.rc.stderr, "importer: loaded %d entities offline in %s (%s); next: importer verify --state %s\n",
+		entities, time.Since(l.start).Round(100*time.Millisecond), strings.Join(l.phases, ", "), l.state)
+	return nil
+}
+
+// importPhases exports (or finishes the export), stops Neo4j and runs the
+// bulk import into the scratch database.
+func (l *offlineLoad) importPhases(ctx context.Context, opt export.Options, r *checkpoint.OfflineRun) error {
 	var res export.Result
 	err := l.timed("export", func() (err error) {
-		res, err = runExport(ctx, l.rc, l.db, "load", opt)
+		res, err = runExport(ctx, l.rc, l.db, l.cmd, opt)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	if running {
+	if r.Phase.Before(checkpoint.OfflineExported) {
+		if err := l.record(r, checkpoint.OfflineExported); err != nil {
+			return err
+		}
+	}
+	if pid, err := l.home.Running(ctx); err != nil {
+		return err
+	} else if pid != 0 {
 		fmt.Fprintf(l.rc.stderr, "importer: stopping Neo4j at %s\n", l.home.Dir)
 		if err := l.timed("stop", func() error { return l.home.Stop(ctx, l.flags.stopTimeout) }); err != nil {
 			return err
 		}
 	}
-	r := l.rc.newReporter(nil) // until the tool reports a phase
-	r.Start()
+	if err := l.record(r, checkpoint.OfflineStopped); err != nil {
+		return err
+	}
+	pr := l.rc.newReporter(nil) // until the tool reports a phase
+	pr.Start()
 	err = l.timed("import", func() error {
 		return l.home.Import(ctx, offline.ImportOptions{
 			ExportDir: res.Dir, ArgsFile: res.ArgsFile, Database: l.cfg.Database, Heap: l.flags.heap, OffHeap: l.flags.offHeap,
 			Phase: func(phase string, pct int) {
-				r.Update(func(time.Duration) string { return fmt.Sprintf("importer: bulk import %s %d%%", phase, pct) })
+				pr.Update(func(time.Duration) string { return fmt.Sprintf("importer: bulk import %s %d%%", phase, pct) })
 			},
 		})
 	})
-	r.Stop()
+	pr.Stop()
 	if err != nil {
-		if running {
+		if r.WasRunning {
 			if serr := l.home.Start(context.Background()); serr != nil {
 				return fmt.Errorf("%w; and Neo4j did not start again: %v", err, serr)
 			}
 		}
 		return fmt.Errorf("%w; database %q was not changed", err, l.cfg.Database)
 	}
-	fmt.Fprintf(l.rc.stderr, "importer: bulk import done (the tool's report and output: %s/%s, %s); starting Neo4j\n", res.Dir, offline.ReportFile, offline.LogFile)
-	if err := l.timed("start", func() error { return l.home.Start(ctx) }); err != nil {
-		return fmt.Errorf("%w; the imported database is in place: start Neo4j (neo4j/neo4j.sh up), then check it with importer verify --state %s", err, l.state)
-	}
-	if err := l.timed("constraints", func() error { return l.constraints(ctx) }); err != nil {
+	fmt.Fprintf(l.rc.stderr, "importer: bulk import done (the tool's report and output: %s/%s, %s)\n", res.Dir, offline.ReportFile, offline.LogFile)
+	return l.record(r, checkpoint.OfflineImported)
+}
+
+// ensureStarted starts Neo4j unless it runs.
+func (l *offlineLoad) ensureStarted(ctx context.Context) error {
+	if pid, err := l.home.Running(ctx); err != nil || pid != 0 {
 		return err
 	}
-	runID := "offline-" + time.Now().UTC().Format("20060102T150405")
-	if err := l.db.Update(func(tx *bolt.Tx) error { return checkpoint.RecordOfflineLoad(tx, runID, l.start) }); err != nil {
-		return fmt.Errorf("record the load: %w", err)
-	}
-	fmt.Fprintf(l.rc.stderr, "importer: loaded %d entities offline in %s (%s); next: importer verify --state %s\n",
-		res.Entities, time.Since(l.start).Round(100*time.Millisecond), strings.Join(l.phases, ", "), l.state)
-	return nil
+	return l.home.Start(ctx)
 }
 
 // constraints creates the online load's uniqueness constraints and waits

@@ -24,11 +24,13 @@ func newResumeCommand(rc *rootConfig) *ffcli.Command {
 		ShortUsage: "importer resume [--state FILE] [load flags]",
 		ShortHelp:  "continue an interrupted stage or load from its checkpoint",
 		LongHelp: `Continues whatever the state file says was interrupted: a staging pass
-from its last committed batch (the input file must be unchanged), or a load
-from the last batch Neo4j committed, with the mode chosen when the load
-started. Load flags (--workers, --batch-size, connection) may differ from
-the first run. The mapping is the one stored in the state file; --mapping
-(or IMPORTER_MAPPING) that names a different file is refused.
+from its last committed batch (the input file must be unchanged), an
+export, an offline load (load --offline) after its last finished step, or
+a load from the last batch Neo4j committed, with the mode chosen when the
+load started. Load flags (--workers, --batch-size, connection) may differ
+from the first run. The mapping is the one stored in the state
+file; --mapping (or IMPORTER_MAPPING) that names a different file is
+refused.
 
 Examples:
   importer resume --state import.db
@@ -61,6 +63,9 @@ Examples:
 			if m := opt.Mapping; m != nil && s.Mapping != nil && m.Hash != s.Mapping.SHA256 {
 				return usageError{fmt.Errorf("%w: %s has sha256 %.12s…, the state file's %s %.12s… (stage it again with --overwrite to use the new one)",
 					staging.ErrMappingChanged, m.Source, m.Hash, s.Mapping.Name, s.Mapping.SHA256)}
+			}
+			if s.Offline != nil { // an interrupted load --offline
+				return load.runOffline(ctx, rc, true)
 			}
 			switch {
 			case s.Phase == checkpoint.PhaseStaging:

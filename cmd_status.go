@@ -90,6 +90,9 @@ func printStatus(w io.Writer, s checkpoint.Status) error {
 		}
 		fmt.Fprintf(w, "export: %s, %d of %d parts, %d entities, into %s\n", state, e.UnitsDone, e.Units, e.Entities, e.Dir)
 	}
+	if o := s.Offline; o != nil {
+		fmt.Fprintf(w, "offline load: in progress into database %q at %s, last finished step %q (importer resume continues it)\n", o.Database, o.Home, o.Phase)
+	}
 	fmt.Fprintf(w, "rows: %d read, %d staged, %d rejected, %d duplicates\n", s.Rows.Read, s.Rows.Staged, s.Rows.Rejected, s.Rows.Duplicates)
 	fmt.Fprintln(tw, "\tstaged\tloaded\t")
 	for _, name := range sortedKeys(s.Nodes) {

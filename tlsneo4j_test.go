@@ -114,9 +114,9 @@ func requireLauncher(t *testing.T) {
 	for _, tool := range []string{"java", "mvn"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is required under CI=true to start a TLS Neo4j: %v", tool, err)
+				t.Fatalf("%s is required under CI=true to start a second Neo4j: %v", tool, err)
 			}
-			t.Skipf("no %s to start a TLS Neo4j with (neo4j/README.md): %v", tool, err)
+			t.Skipf("no %s to start a second Neo4j with (neo4j/README.md): %v", tool, err)
 		}
 	}
 }
@@ -127,6 +127,17 @@ func requireLauncher(t *testing.T) {
 // returns the Bolt address, host:port.
 func startTLSNeo4j(t *testing.T, home, tlsDir string) string {
 	t.Helper()
+	addr, _ := startSecondNeo4j(t, home, "NEO4J_TLS_DIR="+tlsDir)
+	return addr
+}
+
+// startSecondNeo4j starts a second local Neo4j on its own port, with its
+// own home (NEO4J_HOME_DIR=home), with neo4j/neo4j.sh and the settings in
+// extra (NAME=value); it is stopped when the test ends. It returns the
+// Bolt address, host:port, and the environment neo4j.sh ran with (the
+// NEO4J_* variables point at the second Neo4j).
+func startSecondNeo4j(t *testing.T, home string, extra ...string) (string, []string) {
+	t.Helper()
 	requireLauncher(t)
 	port := strconv.Itoa(freePort(t))
 	// The classpath the repo's Neo4j resolved saves a Maven run.
@@ -134,12 +145,13 @@ func startTLSNeo4j(t *testing.T, home, tlsDir string) string {
 		writeBytes(t, filepath.Join(home, "classpath.txt"), cp)
 	}
 	env := []string{
-		"NEO4J_PORT=" + port, "NEO4J_HOME_DIR=" + home, "NEO4J_TLS_DIR=" + tlsDir,
+		"NEO4J_PORT=" + port, "NEO4J_HOME_DIR=" + home,
 		"NEO4J_PASSWORD=" + neo4jEnv("NEO4J_PASSWORD"),
 		"NEO4J_HEAP=1g", "NEO4J_PAGECACHE_MB=128", "NEO4J_TX_MEMORY_MB=256",
 		// A second JVM starting on a busy machine can take minutes.
 		"NEO4J_START_TIMEOUT=" + orDefault(os.Getenv("NEO4J_START_TIMEOUT"), "600"),
 	}
+	env = append(env, extra...)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "NEO4J_") {
 			env = append(env, kv)
@@ -149,16 +161,16 @@ func startTLSNeo4j(t *testing.T, home, tlsDir string) string {
 		cmd := exec.Command("bash", filepath.Join("neo4j", "neo4j.sh"), verb)
 		cmd.Env = env
 		out, err := cmd.CombinedOutput()
-		t.Logf("TLS Neo4j: neo4j.sh %s: %s", verb, strings.TrimSpace(string(out)))
+		t.Logf("second Neo4j (%s): neo4j.sh %s: %s", home, verb, strings.TrimSpace(string(out)))
 		return err
 	}
 	t.Cleanup(func() {
 		if err := launcher("down"); err != nil {
-			t.Errorf("stop the TLS Neo4j: %v", err)
+			t.Errorf("stop the second Neo4j: %v", err)
 		}
 	})
 	if err := launcher("up"); err != nil {
-		t.Fatalf("start a Neo4j with TLS: %v", err)
+		t.Fatalf("start a second Neo4j: %v", err)
 	}
-	return "127.0.0.1:" + port
+	return "127.0.0.1:" + port, env
 }

@@ -64,8 +64,9 @@ func ReadLoadMarks(tx *bolt.Tx) ([]LoadMark, error) {
 	return marks, err
 }
 
-// ClearLoad forgets the load plan, every load mark and the load's
-// throughput samples, so the next load starts from the beginning.
+// ClearLoad forgets the load plan, every load mark, the load's throughput
+// samples and an offline load in progress (OfflineRun), so the next load
+// starts from the beginning.
 func ClearLoad(tx *bolt.Tx) error {
 	if err := clearSamples(tx, PassLoad); err != nil {
 		return err
@@ -74,6 +75,9 @@ func ClearLoad(tx *bolt.Tx) error {
 		if err := tx.DeleteBucket(loadMarksBucket); err != nil {
 			return fmt.Errorf("clear load marks: %w", err)
 		}
+	}
+	if err := ClearOfflineRun(tx); err != nil {
+		return err
 	}
 	return tx.Bucket(metaBucket).Delete(keyLoad)
 }

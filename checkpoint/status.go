@@ -24,6 +24,9 @@ type Status struct {
 	// Export is the progress of `importer export`, once one started.
 	Export *ExportStatus `json:"export,omitempty"`
 	Live   *Live         `json:"live,omitempty"`
+	// Offline is an offline load (load --offline) in progress: the last
+	// step it finished, and what resume needs to go on.
+	Offline *OfflineRun `json:"offline,omitempty"`
 }
 
 // MappingStatus names a state file's mapping (its text is in the file).
@@ -79,6 +82,10 @@ func ReadStatus(tx *bolt.Tx) (Status, error) {
 	if err != nil {
 		return Status{}, err
 	}
+	run, offline, err := ReadOfflineRun(tx)
+	if err != nil {
+		return Status{}, err
+	}
 	s := Status{
 		Phase:         phase(stage, plan, planned),
 		Rows:          counts.Rows,
@@ -91,6 +98,9 @@ func ReadStatus(tx *bolt.Tx) (Status, error) {
 	}
 	if mapped {
 		s.Mapping = &MappingStatus{Name: mapping.Name, SHA256: mapping.SHA256}
+	}
+	if offline {
+		s.Offline = &run
 	}
 	return s, nil
 }

@@ -9,14 +9,18 @@
 // already is; the tool runs as org.neo4j.cli.AdminTool with NEO4J_HOME set
 // and an empty NEO4J_CONF directory).
 //
-// The import goes into a scratch database directory first and replaces
-// the target's store and transaction logs only once the tool succeeded
-// and its report names no bad entry, so a failed import leaves the target
-// as it was.
+// The import goes into a scratch database directory first (Import); Swap
+// replaces the target's store and transaction logs with it only once the
+// tool succeeded and its report names no bad entry, so a failed import
+// leaves the target as it was. Swap can be run again after an
+// interruption at any instant and finishes the job; the caller records
+// which steps have finished (checkpoint.OfflineRun) so that an
+// interrupted offline load continues where it stopped.
 //
 // # Caveats
 //
-//   - Only the local embedded Neo4j is tested: no Neo4j installation
+//   - Only homes of the repo's launcher are tested (the default one and a
+//     second one made with NEO4J_HOME_DIR): no Neo4j installation
 //     (tarball) was reachable where this was written. For an installation,
 //     the data directory is conf/neo4j.conf's server.directories.data or
 //     data/, and bin/neo4j stop/start/status are trusted.

@@ -137,20 +137,24 @@ func (h Home) RemoveStore(database string) error {
 	return nil
 }
 
-// replaceStore moves the store of database from into database's place,
-// the old one aside first and then deleted. Neo4j must be stopped.
-func (h Home) replaceStore(from, database string) error {
-	src, dst := h.StoreDirs(from), h.StoreDirs(database)
+// Swap moves the store and transaction logs of Import's scratch database
+// into database's place, each old directory aside first and then deleted.
+// Neo4j must be stopped. It can be run again after an interruption at any
+// instant: a directory whose scratch copy is gone has been moved already.
+func (h Home) Swap(database string) error {
+	src, dst := h.StoreDirs(importDatabase), h.StoreDirs(database)
 	for i := range dst {
 		old := dst[i] + ".importer-old"
-		if err := os.RemoveAll(old); err != nil {
-			return err
-		}
-		if err := os.Rename(dst[i], old); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("move old store aside: %w", err)
-		}
-		if err := os.Rename(src[i], dst[i]); err != nil {
-			return fmt.Errorf("move imported store into place: %w", err)
+		if _, err := os.Stat(src[i]); err == nil {
+			if err := os.RemoveAll(old); err != nil {
+				return err
+			}
+			if err := os.Rename(dst[i], old); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("move old store aside: %w", err)
+			}
+			if err := os.Rename(src[i], dst[i]); err != nil {
+				return fmt.Errorf("move imported store into place: %w", err)
+			}
 		}
 		if err := os.RemoveAll(old); err != nil {
 			return fmt.Errorf("remove old store: %w", err)

@@ -47,11 +47,12 @@ var (
 	causeLine   = regexp.MustCompile(`^Caused by: (?:[\w.$]+: )*(.+)$`)
 )
 
-// Import runs the bulk import of an export into the database Database of
-// the stopped Neo4j at h: into a scratch database first, then, when the
-// tool succeeded and reported no bad entry, in the target's place. On
-// failure the error wraps ErrImportFailed and quotes the report's first
-// lines (or the tool's last output lines); the target is untouched.
+// Import runs the bulk import of an export for the database Database of
+// the stopped Neo4j at h into a scratch database; Swap then puts it in the
+// target's place. It succeeds only when the tool did and reported no bad
+// entry. On failure the error wraps ErrImportFailed and quotes the
+// report's first lines (or the tool's last output lines), the scratch
+// database is removed, and the target is untouched.
 func (h Home) Import(ctx context.Context, opt ImportOptions) error {
 	report := filepath.Join(opt.ExportDir, ReportFile)
 	os.Remove(report)
@@ -92,8 +93,11 @@ func (h Home) Import(ctx context.Context, opt ImportOptions) error {
 		h.RemoveStore(importDatabase)
 		return fmt.Errorf("%w: the tool reported bad entries in %s: %s", ErrImportFailed, report, lines)
 	}
-	return h.replaceStore(importDatabase, opt.Database)
+	return nil
 }
+
+// Imported reports whether the scratch database of Import is there.
+func (h Home) Imported() bool { return h.HasStore(importDatabase) }
 
 // importCommand is the tool's command line: bin/neo4j-admin of an
 // installation, or the import tool on the local Neo4j's classpath, run

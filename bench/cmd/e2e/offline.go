@@ -105,6 +105,9 @@ func runOffline(ctx context.Context, cfg config, statePath string, res *Result) 
 	m = startMeter(0)
 	err = h.Import(ctx, offline.ImportOptions{ExportDir: ex.Dir, ArgsFile: ex.ArgsFile, Database: cfg.conn.Database, Heap: "2g", OffHeap: "2g",
 		Phase: func(phase string, _ int) { cfg.logf("offline: import %s", phase) }})
+	if err == nil {
+		err = h.Swap(cfg.conn.Database)
+	}
 	o.Import = m.Stop()
 	cpu1, rss := childCPU()
 	o.ImportCPU, o.ImportPeakRSS = cpu1-cpu0, rss
