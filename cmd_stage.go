@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"syscall"
 	"time"
 
 	"github.com/peterbourgon/ff/v3"
@@ -75,6 +77,9 @@ func runStaging(rc *rootConfig, command, state string, opt staging.Options, stag
 	r.Start()
 	err := stage(opt)
 	r.Stop()
+	if errors.Is(err, syscall.ENOSPC) {
+		return fmt.Errorf("%w (free some space, then run importer resume --state %s: the batches committed so far are kept)", err, state)
+	}
 	if err != nil {
 		return err
 	}

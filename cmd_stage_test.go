@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,10 +15,12 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/learnergraph/importer/checkpoint"
 	"github.com/learnergraph/importer/model"
+	"github.com/learnergraph/importer/samplegen"
 	"github.com/learnergraph/importer/staging"
 )
 
@@ -278,5 +281,64 @@ func TestResumeFinishesAnOverwrite(t *testing.T) {
 	}
 	if _, err := os.Stat(state + ".pending"); !os.IsNotExist(err) {
 		t.Errorf("the pending file is still there: %v", err)
+	}
+}
+
+// TestStageDiskFullThenResume stages into a 3 MiB tmpfs that fills up
+// after a few batches: one line naming ENOSPC and how to go on, exit 1,
+// the state file usable (status shows the batches committed so far);
+// once there is space again, resume finishes with exactly the counts of
+// an uninterrupted stage. It needs root (mount); elsewhere it skips.
+func TestStageDiskFullThenResume(t *testing.T) {
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a small tmpfs here (needs root): %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", dir).Run() })
+	input := filepath.Join(t.TempDir(), "learners.csv")
+	f, err := os.Create(input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := samplegen.Generate(f, samplegen.GenOptions{Rows: 20000, Seed: 5, BadRate: 0.02}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ref := filepath.Join(t.TempDir(), "ref.db")
+	if code, _, stderr := runCmd(t, "", "stage", "--input", input, "--state", ref); code != exitOK {
+		t.Fatalf("reference stage: exit %d, %s", code, stderr)
+	}
+	state := filepath.Join(dir, "import.db")
+	code, _, stderr := runCmd(t, "", "stage", "--batch-rows", "500", "--input", input, "--state", state)
+	if code != exitFailure || !oneError(stderr, "stage: ") || !strings.Contains(stderr, "no space left on device") ||
+		!strings.Contains(stderr, "importer resume --state "+state) {
+		t.Fatalf("stage into a full disk: exit %d, stderr %q; want %d, one line naming ENOSPC and resume", code, stderr, exitFailure)
+	}
+	status := func(path string) checkpoint.Status {
+		t.Helper()
+		code, stdout, stderr := runCmd(t, "", "status", "--json", "--state", path)
+		if code != exitOK {
+			t.Fatalf("status of %s: exit %d, %s", path, code, stderr)
+		}
+		var s checkpoint.Status
+		if err := json.Unmarshal([]byte(stdout), &s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if s := status(state); s.Phase != checkpoint.PhaseStaging || s.Rows.Read == 0 {
+		t.Fatalf("after the full disk: phase %s, %d rows read; want staging with the committed batches kept", s.Phase, s.Rows.Read)
+	}
+	if out, err := exec.Command("mount", "-o", "remount,size=64m", dir).CombinedOutput(); err != nil {
+		t.Fatalf("grow the tmpfs: %v %s", err, out)
+	}
+	if code, _, stderr := runCmd(t, "", "resume", "--state", state); code != exitOK {
+		t.Fatalf("resume with space again: exit %d, %s", code, stderr)
+	}
+	want, got := status(ref), status(state)
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(checkpoint.Status{}, "Input")); diff != "" {
+		t.Errorf("stage, full disk, resume differs from an uninterrupted stage (-want +got):\n%s", diff)
 	}
 }
