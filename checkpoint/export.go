@@ -17,6 +17,7 @@ var (
 // export has in all.
 type ExportPlan struct {
 	Dir            string `json:"dir"`
+	IDType         string `json:"idType"` // the import tool's --id-type
 	Gzip           bool   `json:"gzip"`
 	ArrayDelimiter string `json:"arrayDelimiter"`
 	Partitions     int    `json:"partitions"`

@@ -28,7 +28,7 @@ const ArgsFileName = "import.args"
 func ImportArgs(plan checkpoint.ExportPlan, units []checkpoint.ExportUnit) []string {
 	args := []string{
 		"--array-delimiter=" + plan.ArrayDelimiter,
-		"--id-type=string",
+		"--id-type=" + plan.IDType,
 	}
 	args = append(args, multilineArgs(units)...)
 	for _, u := range units {

@@ -14,7 +14,7 @@ import (
 // when one is larger or its size unknown; one --nodes or --relationships
 // per group, header first.
 func TestImportArgs(t *testing.T) {
-	plan := checkpoint.ExportPlan{ArrayDelimiter: "U+001F"}
+	plan := checkpoint.ExportPlan{ArrayDelimiter: "U+001F", IDType: "integer"}
 	units := []checkpoint.ExportUnit{
 		{Kind: checkpoint.KindNodes, Name: "Learner", Files: []checkpoint.ExportFile{{Header: "l.h.csv", Data: "l.csv"}}},
 		{Kind: checkpoint.KindRelationships, Name: "HAS_SKILL", Files: []checkpoint.ExportFile{
@@ -22,7 +22,7 @@ func TestImportArgs(t *testing.T) {
 	}
 	want := []string{
 		"--array-delimiter=U+001F",
-		"--id-type=string",
+		"--id-type=integer",
 		"--nodes=Learner=l.h.csv,l.csv",
 		"--relationships=HAS_SKILL=a.h.csv,a.csv",
 		"--relationships=HAS_SKILL=b.h.csv,b.csv",

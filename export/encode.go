@@ -106,15 +106,10 @@ func (e encoder) appendStrings(b []byte, v []string) ([]byte, error) {
 	return append(b, '"'), nil
 }
 
-// hasBreaks reports a line break in an id or a string value of an entity:
-// its row then spans lines, and the import tool must read its file in
-// multiline mode.
-func hasBreaks(ids []string, p staging.Props) bool {
-	for _, id := range ids {
-		if hasBreak(id) {
-			return true
-		}
-	}
+// hasBreaks reports a line break in a string value of an entity: its row
+// then spans lines, and the import tool must read its file in multiline
+// mode.
+func hasBreaks(p staging.Props) bool {
 	for _, q := range p {
 		switch v := q.Value.(type) {
 		case string:

@@ -47,7 +47,7 @@ func TestAppendValue(t *testing.T) {
 			t.Errorf("%#v: %v", c.v, err)
 			continue
 		}
-		multi := hasBreaks(nil, staging.Props{{Name: "p", Value: c.v}})
+		multi := hasBreaks(staging.Props{{Name: "p", Value: c.v}})
 		if diff := cmp.Diff(c.want, out{Field: string(b), Multiline: multi}); diff != "" {
 			t.Errorf("%#v (-want +got):\n%s", c.v, diff)
 		}
@@ -83,7 +83,7 @@ func TestGrouping(t *testing.T) {
 	}
 	var got []int
 	for _, p := range props {
-		g, err := gr.place([]string{"k"}, p, "id", open)
+		g, err := gr.place(p, open)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -96,15 +96,15 @@ func TestGrouping(t *testing.T) {
 	if diff := cmp.Diff([]int{0, 1, 0, 1}, got); diff != "" {
 		t.Errorf("groups (-want +got):\n%s", diff)
 	}
-	headers := []string{gr.groups[0].header([]string{"id:ID(X)"}), gr.groups[1].header([]string{"id:ID(X)"})}
-	want := []string{"id:ID(X),level:long,note:string\n", "id:ID(X),level:string,note:long\n"}
+	headers := []string{gr.groups[0].header([]string{":ID(X)"}), gr.groups[1].header([]string{":ID(X)"})}
+	want := []string{":ID(X),id:string,level:long,note:string\n", ":ID(X),id:string,level:string,note:long\n"}
 	if diff := cmp.Diff(want, headers); diff != "" {
 		t.Errorf("headers (-want +got):\n%s", diff)
 	}
 }
 
-// TestMultilineGroups keeps the entities with a line break (in an id or a
-// string value) apart from the others, in files that stop taking entities
+// TestMultilineGroups keeps the entities with a line break (in a key or
+// another string value) apart from the others, in files that stop taking entities
 // once they pass multilineFileBytes, so each stays within what the import
 // tool's per-file multiline reader handles.
 func TestMultilineGroups(t *testing.T) {
@@ -112,29 +112,23 @@ func TestMultilineGroups(t *testing.T) {
 	gr := grouper{enc: encoder{delim: DefaultArrayDelimiter}}
 	open := func(n int) (*sink, error) { return newSink(filepath.Join(dir, strconv.Itoa(n)), false) }
 	big := strings.Repeat("x", 100<<10) + "\n"
-	entities := []struct {
-		id string
-		p  staging.Props
-	}{
-		{"1", staging.Props{{Name: "note", Value: "plain"}}},
-		{"2", staging.Props{{Name: "note", Value: "two\nlines"}}},
-		{"3", staging.Props{{Name: "tags", Value: []string{"a", "b\r"}}}},
-		{"4\n", staging.Props{{Name: "note", Value: "plain"}}},
-		{"5", staging.Props{{Name: "note", Value: "plain"}}},
+	entities := []staging.Props{
+		{{Name: "note", Value: "plain"}},
+		{{Name: "note", Value: "two\nlines"}},
+		{{Name: "tags", Value: []string{"a", "b\r"}}},
+		{{Name: "key", Value: "4\n"}, {Name: "note", Value: "plain"}},
+		{{Name: "note", Value: "plain"}},
 	}
-	for i := range 13 { // 100 KiB each: the eleventh takes the first multiline file past 1 MiB
-		entities = append(entities, struct {
-			id string
-			p  staging.Props
-		}{"b" + strconv.Itoa(i), staging.Props{{Name: "note", Value: big}}})
+	for range 13 { // 100 KiB each: the eleventh takes the first multiline file past 1 MiB
+		entities = append(entities, staging.Props{{Name: "note", Value: big}})
 	}
 	var got []int
-	for _, e := range entities {
-		g, err := gr.place([]string{e.id}, e.p, "", open)
+	for _, p := range entities {
+		g, err := gr.place(p, open)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := gr.write(g, []string{e.id}, e.p, ""); err != nil {
+		if err := gr.write(g, []int64{int64(len(got))}, p); err != nil {
 			t.Fatal(err)
 		}
 		got = append(got, slices.Index(gr.groups, g))

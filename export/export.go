@@ -26,6 +26,9 @@ var ErrNotStaged = errors.New("the state file is not fully staged")
 // does is refused with ErrNotExpressible, naming it).
 const DefaultArrayDelimiter = '\x1f'
 
+// idType is the import tool's --id-type of an export: integer ids, see ids.
+const idType = "integer"
+
 // Defaults of Options.
 const (
 	defaultChunk      = 5000
@@ -72,7 +75,7 @@ func Run(ctx context.Context, db *bolt.DB, opt Options) (Result, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Result{}, fmt.Errorf("create export directory: %w", err)
 	}
-	plan, units, done, total, err := prepare(db, dir, opt)
+	plan, ids, units, done, total, err := prepare(db, dir, opt)
 	if err != nil {
 		return Result{}, err
 	}
@@ -85,7 +88,7 @@ func Run(ctx context.Context, db *bolt.DB, opt Options) (Result, error) {
 		}
 		todo = append(todo, u)
 	}
-	e := &exporter{db: db, dir: dir, opt: opt, plan: plan, total: total, units: len(units), unitsDone: len(units) - len(todo)}
+	e := &exporter{db: db, dir: dir, opt: opt, plan: plan, ids: ids, total: total, units: len(units), unitsDone: len(units) - len(todo)}
 	e.written.Store(already)
 	stop := e.monitor()
 	err = e.runAll(ctx, todo)
@@ -114,8 +117,9 @@ func (o Options) withDefaults() Options {
 
 // prepare checks the state file, keeps or replaces the export plan, and
 // lists the units with those already done.
-func prepare(db *bolt.DB, dir string, opt Options) (checkpoint.ExportPlan, []unit, map[string]checkpoint.ExportUnit, int64, error) {
+func prepare(db *bolt.DB, dir string, opt Options) (checkpoint.ExportPlan, *ids, []unit, map[string]checkpoint.ExportUnit, int64, error) {
 	var plan checkpoint.ExportPlan
+	var ids *ids
 	var units []unit
 	var done map[string]checkpoint.ExportUnit
 	var total int64
@@ -144,10 +148,13 @@ func prepare(db *bolt.DB, dir string, opt Options) (checkpoint.ExportPlan, []uni
 		if err != nil {
 			return err
 		}
-		plan = checkpoint.ExportPlan{Dir: dir, Gzip: opt.Gzip, ArrayDelimiter: fmt.Sprintf("U+%04X", opt.ArrayDelimiter), Partitions: defaultPartitions}
+		if ids, err = newIDs(tx); err != nil {
+			return err
+		}
+		plan = checkpoint.ExportPlan{Dir: dir, IDType: idType, Gzip: opt.Gzip, ArrayDelimiter: fmt.Sprintf("U+%04X", opt.ArrayDelimiter), Partitions: defaultPartitions}
 		units = listUnits(tx, plan.Partitions)
 		plan.Units = len(units)
-		if ok && old.Dir == plan.Dir && old.Gzip == plan.Gzip && old.ArrayDelimiter == plan.ArrayDelimiter && old.Partitions == plan.Partitions {
+		if ok && old.Dir == plan.Dir && old.IDType == plan.IDType && old.Gzip == plan.Gzip && old.ArrayDelimiter == plan.ArrayDelimiter && old.Partitions == plan.Partitions {
 			plan.Done = old.Done
 			done, err = checkpoint.ReadExportUnits(tx)
 			return err
@@ -159,9 +166,9 @@ func prepare(db *bolt.DB, dir string, opt Options) (checkpoint.ExportPlan, []uni
 		return checkpoint.WriteExportPlan(tx, plan)
 	})
 	if err != nil {
-		return plan, nil, nil, 0, fmt.Errorf("export: %w", err)
+		return plan, nil, nil, nil, 0, fmt.Errorf("export: %w", err)
 	}
-	return plan, units, done, total, nil
+	return plan, ids, units, done, total, nil
 }
 
 // listUnits splits every staged bucket into units: per-learner buckets into
@@ -209,6 +216,7 @@ type exporter struct {
 	dir       string
 	opt       Options
 	plan      checkpoint.ExportPlan
+	ids       *ids
 	total     int64
 	units     int
 	written   atomic.Int64
@@ -247,7 +255,7 @@ func (e *exporter) runAll(ctx context.Context, todo []unit) error {
 }
 
 func (e *exporter) runUnit(ctx context.Context, u unit) error {
-	w := &unitWriter{u: u, db: e.db, dir: e.dir, gzip: e.opt.Gzip, chunk: e.opt.Chunk,
+	w := &unitWriter{u: u, db: e.db, dir: e.dir, gzip: e.opt.Gzip, chunk: e.opt.Chunk, ids: e.ids,
 		gr: grouper{enc: encoder{delim: e.opt.ArrayDelimiter}}, written: &e.written}
 	rec, err := w.run(ctx)
 	if err != nil {

@@ -2,6 +2,7 @@ package export
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/learnergraph/importer/staging"
@@ -45,14 +46,11 @@ const (
 
 // fits reports whether p can join g: no name of p has another type in g,
 // and g holds entities with line breaks exactly when p has one.
-func (g *group) fits(p staging.Props, types []colType, skip string, multiline bool) bool {
+func (g *group) fits(p staging.Props, types []colType, multiline bool) bool {
 	if g.multiline != multiline || (multiline && g.bytes >= multilineFileBytes) {
 		return false
 	}
 	for i, q := range p {
-		if q.Name == skip {
-			continue
-		}
 		if j, ok := g.index[q.Name]; ok && g.types[j] != types[i] {
 			return false
 		}
@@ -61,11 +59,8 @@ func (g *group) fits(p staging.Props, types []colType, skip string, multiline bo
 }
 
 // add makes sure g has a column for every property of p.
-func (g *group) add(p staging.Props, types []colType, skip string) {
+func (g *group) add(p staging.Props, types []colType) {
 	for i, q := range p {
-		if q.Name == skip {
-			continue
-		}
 		if _, ok := g.index[q.Name]; !ok {
 			g.index[q.Name] = len(g.names)
 			g.names = append(g.names, q.Name)
@@ -92,9 +87,9 @@ type grouper struct {
 	row    []byte    // scratch
 }
 
-// place returns the group of an entity with ids and properties p (skip:
-// the key property, which is the id column), creating one if none fits.
-func (gr *grouper) place(ids []string, p staging.Props, skip string, open func(n int) (*sink, error)) (*group, error) {
+// place returns the group of an entity with properties p, creating one if
+// none fits.
+func (gr *grouper) place(p staging.Props, open func(n int) (*sink, error)) (*group, error) {
 	gr.types = gr.types[:0]
 	for _, q := range p {
 		t, err := typeOf(q.Value)
@@ -106,10 +101,10 @@ func (gr *grouper) place(ids []string, p staging.Props, skip string, open func(n
 		}
 		gr.types = append(gr.types, t)
 	}
-	multiline := hasBreaks(ids, p)
+	multiline := hasBreaks(p)
 	for _, g := range gr.groups {
-		if g.fits(p, gr.types, skip, multiline) {
-			g.add(p, gr.types, skip)
+		if g.fits(p, gr.types, multiline) {
+			g.add(p, gr.types)
 			return g, nil
 		}
 	}
@@ -118,20 +113,19 @@ func (gr *grouper) place(ids []string, p staging.Props, skip string, open func(n
 		return nil, err
 	}
 	g := &group{index: map[string]int{}, out: out, multiline: multiline}
-	g.add(p, gr.types, skip)
+	g.add(p, gr.types)
 	gr.groups = append(gr.groups, g)
 	return g, nil
 }
 
-// write encodes one row (ids already quoted by the caller's choice of
-// values) into g's file.
-func (gr *grouper) write(g *group, ids []string, p staging.Props, skip string) error {
+// write encodes one row, the import ids first, into g's file.
+func (gr *grouper) write(g *group, ids []int64, p staging.Props) error {
 	b := gr.row[:0]
 	for i, id := range ids {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendQuoted(b, id)
+		b = strconv.AppendInt(b, id, 10)
 	}
 	for len(gr.fields) < len(g.names) {
 		gr.fields = append(gr.fields, nil)
@@ -142,9 +136,6 @@ func (gr *grouper) write(g *group, ids []string, p staging.Props, skip string) e
 	}
 	last := -1
 	for _, q := range p {
-		if q.Name == skip {
-			continue
-		}
 		j := g.index[q.Name]
 		f, err := gr.enc.appendValue(fields[j][:0], q.Value)
 		if err != nil {

@@ -29,11 +29,11 @@ func (u unit) base(n int) string {
 	return fmt.Sprintf("%s-%s-p%d-g%d", u.kind, u.name, u.part, n)
 }
 
-// ids returns the id columns of the unit's header.
-func (u unit) ids() []string {
+// idColumns returns the id columns of the unit's header: integer import
+// ids (see ids), one ID space per label.
+func (u unit) idColumns() []string {
 	if u.kind == checkpoint.KindNodes {
-		spec, _ := staging.NodeSpecOf(u.name)
-		return []string{spec.Key + ":ID(" + spec.Label + ")"}
+		return []string{":ID(" + u.name + ")"}
 	}
 	spec, _ := staging.RelSpecOf(u.name)
 	return []string{":START_ID(" + spec.Start + ")", ":END_ID(" + spec.End + ")"}
@@ -46,6 +46,8 @@ type unitWriter struct {
 	dir     string
 	gzip    bool
 	chunk   int
+	ids     *ids
+	rows    []row // scratch
 	gr      grouper
 	written *atomic.Int64
 }
@@ -105,7 +107,7 @@ func (w *unitWriter) write(ctx context.Context) (checkpoint.ExportUnit, error) {
 			return rec, err
 		}
 		headers = append(headers, h)
-		if err := h.write([]byte(g.header(w.u.ids()))); err != nil {
+		if err := h.write([]byte(g.header(w.u.idColumns()))); err != nil {
 			return rec, err
 		}
 		if err := h.finish(); err != nil {
@@ -131,44 +133,69 @@ func (w *unitWriter) write(ctx context.Context) (checkpoint.ExportUnit, error) {
 }
 
 // chunkOnce copies out up to w.chunk entities in a short read transaction,
-// then encodes them outside it.
+// with their import ids, then encodes them outside it.
 func (w *unitWriter) chunkOnce(after []byte) (int, []byte, error) {
-	var nodes []staging.Node
-	var rels []staging.Rel
+	rows := w.rows[:0]
 	var last []byte
+	var failed error // of rows[failedAt]
+	failedAt := -1
+	fail := func(err error) {
+		if err != nil && failed == nil {
+			failed, failedAt = err, len(rows)-1
+		}
+	}
 	err := w.db.View(func(tx *bolt.Tx) error {
 		var err error
 		if w.u.kind == checkpoint.KindNodes {
-			nodes, last, err = staging.ReadNodes(tx, w.u.name, w.u.r, after, w.chunk)
+			last, err = staging.EachNode(tx, w.u.name, w.u.r, after, w.chunk, func(k []byte, n staging.Node) {
+				id, err := w.ids.node(n.Label, k, n.Key)
+				rows = append(rows, row{ids: [2]int64{id}, props: n.Props, start: n.Key})
+				fail(err)
+			})
 		} else {
-			rels, last, err = staging.ReadRels(tx, w.u.name, w.u.r, after, w.chunk)
+			spec, _ := staging.RelSpecOf(w.u.name)
+			last, err = staging.EachRel(tx, w.u.name, w.u.r, after, w.chunk, func(k []byte, r staging.Rel) {
+				start, end, err := w.ids.rel(spec, k, r)
+				rows = append(rows, row{ids: [2]int64{start, end}, props: r.Props, start: r.Start, end: r.End})
+				fail(err)
+			})
 		}
 		return err
 	})
+	w.rows = rows
 	if err != nil {
 		return 0, nil, err
 	}
-	if w.u.kind == checkpoint.KindNodes {
-		spec, _ := staging.NodeSpecOf(w.u.name)
-		for _, n := range nodes {
-			if err := w.entity([]string{n.Key}, n.Props, spec.Key); err != nil {
-				return 0, nil, fmt.Errorf("node %s=%q: %w", spec.Key, n.Key, err)
-			}
-		}
-		return len(nodes), last, nil
+	if failed != nil {
+		return 0, nil, w.describe(rows[failedAt], failed)
 	}
-	for _, r := range rels {
-		if err := w.entity([]string{r.Start, r.End}, r.Props, ""); err != nil {
-			return 0, nil, fmt.Errorf("relationship (%s)->(%s): %w", r.Start, r.End, err)
+	nids := 1
+	if w.u.kind == checkpoint.KindRelationships {
+		nids = 2
+	}
+	for _, r := range rows {
+		g, err := w.gr.place(r.props, w.open)
+		if err == nil {
+			err = w.gr.write(g, r.ids[:nids], r.props)
+		}
+		if err != nil {
+			return 0, nil, w.describe(r, err)
 		}
 	}
-	return len(rels), last, nil
+	return len(rows), last, nil
 }
 
-func (w *unitWriter) entity(ids []string, p staging.Props, skip string) error {
-	g, err := w.gr.place(ids, p, skip, w.open)
-	if err != nil {
-		return err
+// row is one entity copied out of the state file: its import ids, its
+// properties and, for errors, its key or its ends' keys.
+type row struct {
+	ids        [2]int64 // a node's id; a relationship's start and end
+	props      staging.Props
+	start, end string
+}
+
+func (w *unitWriter) describe(r row, err error) error {
+	if w.u.kind == checkpoint.KindNodes {
+		return fmt.Errorf("node %s %q: %w", w.u.name, r.start, err)
 	}
-	return w.gr.write(g, ids, p, skip)
+	return fmt.Errorf("relationship %s (%s)->(%s): %w", w.u.name, r.start, r.end, err)
 }

@@ -23,78 +23,93 @@ import (
 // Damage met on the way is a *checkpoint.DamagedError, never a crash or a
 // changed value.
 func ReadNodes(tx *bolt.Tx, label string, r Range, after []byte, limit int) (nodes []Node, last []byte, err error) {
-	err = checkpoint.Guard(tx.DB().Path(), func() error {
-		nodes, last, err = readNodes(tx, label, r, after, limit)
-		return err
-	})
+	last, err = EachNode(tx, label, r, after, limit, func(_ []byte, n Node) { nodes = append(nodes, n) })
 	return nodes, last, err
 }
 
-func readNodes(tx *bolt.Tx, label string, r Range, after []byte, limit int) ([]Node, []byte, error) {
+// EachNode is ReadNodes calling fn with each node and the key it is stored
+// under, instead of collecting them: the key of a per-learner node starts
+// with its learner's ordinal (see Ordinal). The key is valid only during
+// fn.
+func EachNode(tx *bolt.Tx, label string, r Range, after []byte, limit int, fn func(key []byte, n Node)) (last []byte, err error) {
+	err = checkpoint.Guard(tx.DB().Path(), func() error {
+		last, err = eachNode(tx, label, r, after, limit, fn)
+		return err
+	})
+	return last, err
+}
+
+func eachNode(tx *bolt.Tx, label string, r Range, after []byte, limit int, fn func([]byte, Node)) ([]byte, error) {
 	spec, ok := NodeSpecOf(label)
 	if !ok {
-		return nil, nil, fmt.Errorf("read nodes: unknown label %q", label)
+		return nil, fmt.Errorf("read nodes: unknown label %q", label)
 	}
-	var nodes []Node
-	add := func(p Props) {
+	add := func(k []byte, p Props) {
 		key, _ := p.Get(spec.Key).(string)
-		nodes = append(nodes, Node{Label: label, Key: key, Props: p})
+		fn(k, Node{Label: label, Key: key, Props: p})
 	}
 	var last []byte
 	var err error
 	if spec.PerLearner {
 		last, err = scanLearnerNodes(tx, slotOf[label], r, after, limit, add)
 	} else {
-		last, err = scan(tx, nodeBucket(label), r, after, limit, func(_, v []byte) error {
+		last, err = scan(tx, nodeBucket(label), r, after, limit, func(k, v []byte) error {
 			p, err := decodeNode(v)
-			add(p)
+			add(k, p)
 			return err
 		})
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("read nodes %s: %w", label, err)
+		return nil, fmt.Errorf("read nodes %s: %w", label, err)
 	}
-	return nodes, last, nil
+	return last, nil
 }
 
 // ReadRels is ReadNodes for relationships of type typ.
 func ReadRels(tx *bolt.Tx, typ string, r Range, after []byte, limit int) (rels []Rel, last []byte, err error) {
-	err = checkpoint.Guard(tx.DB().Path(), func() error {
-		rels, last, err = readRels(tx, typ, r, after, limit)
-		return err
-	})
+	last, err = EachRel(tx, typ, r, after, limit, func(_ []byte, rel Rel) { rels = append(rels, rel) })
 	return rels, last, err
 }
 
-func readRels(tx *bolt.Tx, typ string, r Range, after []byte, limit int) ([]Rel, []byte, error) {
+// EachRel is EachNode for relationships of type typ: the key of a
+// per-learner relationship starts with the ordinal of the learner it
+// starts at.
+func EachRel(tx *bolt.Tx, typ string, r Range, after []byte, limit int, fn func(key []byte, rel Rel)) (last []byte, err error) {
+	err = checkpoint.Guard(tx.DB().Path(), func() error {
+		last, err = eachRel(tx, typ, r, after, limit, fn)
+		return err
+	})
+	return last, err
+}
+
+func eachRel(tx *bolt.Tx, typ string, r Range, after []byte, limit int, fn func([]byte, Rel)) ([]byte, error) {
 	spec, ok := RelSpecOf(typ)
 	if !ok {
-		return nil, nil, fmt.Errorf("read relationships: unknown type %q", typ)
+		return nil, fmt.Errorf("read relationships: unknown type %q", typ)
 	}
-	var rels []Rel
 	var last []byte
 	var err error
 	if spec.PerLearner() {
-		last, err = scanLearnerRels(tx, slotOf[typ], r, after, limit, func(start, end string, p Props) {
-			rels = append(rels, Rel{Type: typ, Start: start, End: end, Props: p})
+		last, err = scanLearnerRels(tx, slotOf[typ], r, after, limit, func(k []byte, start, end string, p Props) {
+			fn(k, Rel{Type: typ, Start: start, End: end, Props: p})
 		})
 	} else {
-		last, err = scan(tx, relBucket(typ), r, after, limit, func(_, v []byte) error {
+		last, err = scan(tx, relBucket(typ), r, after, limit, func(k, v []byte) error {
 			start, end, p, err := decodeRel(v)
-			rels = append(rels, Rel{Type: typ, Start: start, End: end, Props: p})
+			fn(k, Rel{Type: typ, Start: start, End: end, Props: p})
 			return err
 		})
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("read relationships %s: %w", typ, err)
+		return nil, fmt.Errorf("read relationships %s: %w", typ, err)
 	}
-	return rels, last, nil
+	return last, nil
 }
 
 // scanLearnerNodes reads the nodes of slot from the learner records of r
 // after the ordinal key after, at most limit, and returns the key of the
 // last one.
-func scanLearnerNodes(tx *bolt.Tx, slot int, r Range, after []byte, limit int, add func(Props)) ([]byte, error) {
+func scanLearnerNodes(tx *bolt.Tx, slot int, r Range, after []byte, limit int, add func([]byte, Props)) ([]byte, error) {
 	var last []byte
 	n := 0
 	err := scanLearners(tx, r, after, limit, func(k, v []byte) (bool, error) {
@@ -106,7 +121,7 @@ func scanLearnerNodes(tx *bolt.Tx, slot int, r Range, after []byte, limit int, a
 			return false, err
 		}
 		d := &decoder{b: payload}
-		add(d.props())
+		add(k, d.props())
 		if err := d.done(); err != nil {
 			return false, err
 		}
@@ -120,7 +135,7 @@ func scanLearnerNodes(tx *bolt.Tx, slot int, r Range, after []byte, limit int, a
 // scanLearnerRels reads the relationships of slot from the learner records
 // of r after the key after (ordinal + suffix), at most limit, and returns
 // the key of the last one.
-func scanLearnerRels(tx *bolt.Tx, slot int, r Range, after []byte, limit int, add func(start, end string, p Props)) ([]byte, error) {
+func scanLearnerRels(tx *bolt.Tx, slot int, r Range, after []byte, limit int, add func(key []byte, start, end string, p Props)) ([]byte, error) {
 	var last []byte
 	n := 0
 	err := scanLearners(tx, r, after, limit, func(k, v []byte) (bool, error) {
@@ -141,8 +156,8 @@ func scanLearnerRels(tx *bolt.Tx, slot int, r Range, after []byte, limit int, ad
 			if err != nil {
 				return false, err
 			}
-			add(sandID, end, p)
 			last = append(append(last[:0], k...), suffix...)
+			add(last, sandID, end, p)
 			if n++; n == limit {
 				return true, d.err
 			}

@@ -116,10 +116,7 @@ func Partitions(tx *bolt.Tx, perLearner bool, n int) []Range {
 	if !perLearner || n <= 1 {
 		return []Range{{}}
 	}
-	last := uint64(0)
-	if k, _ := tx.Bucket(learnersBucket).Cursor().Last(); k != nil {
-		last = binary.BigEndian.Uint64(k)
-	}
+	last := max(Ordinals(tx), 1) - 1
 	step := last/uint64(n) + 1
 	ranges := make([]Range, 0, n)
 	for i := uint64(0); i < uint64(n); i++ {
