@@ -103,13 +103,16 @@ func TestNetworkFaultsLoseAndDoubleNothing(t *testing.T) {
 		// the COMMIT, so each of these batches is written once more, by
 		// the same load (it must not give up: the retry budget counts
 		// from the first failure, not from the start of the stalled
-		// attempt).
+		// attempt). The other worker's batch may wait for the stalled
+		// transaction's locks and time out too (retried the same way;
+		// its COMMIT may even have reached Neo4j, so batches found
+		// committed are not counted here: the graph's equality is the
+		// check that nothing was lost or doubled).
 		plan:      graphwritetest.Plan{Fault: graphwritetest.Stall, Every: 41, Times: times},
 		txTimeout: 2 * time.Second,
 		check: func(t *testing.T, st Stats, gaveUp bool) {
-			if gaveUp || st.Retries["timeout"] < times || st.Skipped != 0 {
-				t.Errorf("gave up %v, retries %v, batches found committed %d; want no give-up, >= %d retries on \"timeout\" and none found committed",
-					gaveUp, st.Retries, st.Skipped, times)
+			if gaveUp || st.Retries["timeout"] < times {
+				t.Errorf("gave up %v, retries %v; want no give-up and >= %d retries on \"timeout\"", gaveUp, st.Retries, times)
 			}
 		},
 	}}
