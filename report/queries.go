@@ -147,10 +147,15 @@ ORDER BY skills`},
 WITH s, COUNT { (s)<-[:HAS_SKILL]-() } AS held
 ORDER BY held DESC, s.id LIMIT 100
 WITH collect(s) AS top
-UNWIND top AS a
-MATCH (a)<-[:HAS_SKILL]-(:Learner)-[:HAS_SKILL]->(b:Skill)
-WHERE a.id < b.id AND b IN top
-WITH a, b, count(*) AS learners
+UNWIND range(0, size(top) - 2) AS i
+WITH top[i] AS a, top[i + 1..] AS rest
+CALL (a, rest) {
+  MATCH (a)<-[:HAS_SKILL]-(:Learner)-[:HAS_SKILL]->(b:Skill)
+  WHERE b IN rest
+  RETURN b, count(*) AS learners
+}
+WITH CASE WHEN a.id < b.id THEN [a, b] ELSE [b, a] END AS pair, learners
+WITH pair[0] AS a, pair[1] AS b, learners
 ORDER BY learners DESC, a.id, b.id LIMIT 20
 RETURN coalesce(a.name, a.id) + ' + ' + coalesce(b.name, b.id) AS pair, a.id AS first, b.id AS second, learners`},
 
