@@ -81,13 +81,13 @@ func holdLearnerKeys(t *testing.T, driver neo4j.DriverWithContext, database, sta
 	ctx := context.Background()
 	var keys []string
 	withState(t, state, func(tx *bolt.Tx) error {
-		nodes, _, err := staging.ReadNodes(tx, "Learner", staging.Range{}, nil, 1<<20)
+		nodes, _, err := staging.ReadNodes(tx, staging.DefaultSchema(), "Learner", staging.Range{}, nil, 1<<20)
 		for _, n := range nodes {
 			keys = append(keys, n.Key)
 		}
 		return err
 	})
-	spec, _ := staging.NodeSpecOf("Learner")
+	spec, _ := staging.DefaultSchema().NodeSpecOf("Learner")
 	sess := driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: database})
 	t.Cleanup(func() { sess.Close(ctx) })
 	blocker, err := sess.BeginTransaction(ctx)
@@ -125,7 +125,7 @@ func beginLoad(t *testing.T, state string) {
 	}
 	// The load creates them too, but behind holdLearnerKeys' open
 	// transaction a constraint would wait for it, not a batch.
-	if err := g.EnsureConstraints(ctx); err != nil {
+	if err := g.EnsureConstraints(ctx, staging.DefaultSchema()); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/learnergraph/importer/export"
 	"github.com/learnergraph/importer/graphwrite"
 	"github.com/learnergraph/importer/offline"
+	"github.com/learnergraph/importer/staging"
 )
 
 // offlineFlags are the flags of `load --offline` (and the home flags of
@@ -350,12 +351,21 @@ func (l *offlineLoad) ensureStarted(ctx context.Context) error {
 // constraints creates the online load's uniqueness constraints and waits
 // for them to be online.
 func (l *offlineLoad) constraints(ctx context.Context) error {
+	var schema *staging.Schema
+	err := l.db.View(func(tx *bolt.Tx) error {
+		var err error
+		schema, err = staging.ReadSchema(tx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
 	g, err := graphwrite.Connect(ctx, l.cfg)
 	if err != nil {
 		return err
 	}
 	defer g.Close(context.Background())
-	return g.EnsureConstraints(ctx)
+	return g.EnsureConstraints(ctx, schema)
 }
 
 // clearOffline is `importer clear-database --offline`, after the

@@ -182,7 +182,7 @@ func (g rawGraph) degree() map[string]int64 {
 func (g rawGraph) densest() [][]any {
 	deg := g.degree()
 	var rows [][]any
-	for _, spec := range staging.Nodes() {
+	for _, spec := range staging.DefaultSchema().Nodes() {
 		var ids []string
 		for id := range g.nodes[spec.Label] {
 			ids = append(ids, id)
@@ -205,7 +205,7 @@ func (g rawGraph) densest() [][]any {
 // type that touches it: rows (relationship, degree, nodes).
 func (g rawGraph) degrees(label string) [][]any {
 	t := newTally()
-	for _, spec := range staging.Rels() {
+	for _, spec := range staging.DefaultSchema().Rels() {
 		for _, side := range []struct {
 			is   bool
 			name string

@@ -39,13 +39,13 @@ func dumpGraph(t *testing.T, driver neo4j.DriverWithContext, database string) ra
 		return res.Records
 	}
 	g := rawGraph{nodes: map[string]map[string]map[string]any{}, rels: map[string][]rawRel{}}
-	for _, l := range staging.Labels() {
+	for _, l := range staging.DefaultSchema().Labels() {
 		g.nodes[l] = map[string]map[string]any{}
 		for _, r := range q("MATCH (n:`" + l + "`) RETURN elementId(n), properties(n)") {
 			g.nodes[l][r.Values[0].(string)] = r.Values[1].(map[string]any)
 		}
 	}
-	for _, typ := range staging.Types() {
+	for _, typ := range staging.DefaultSchema().Types() {
 		for _, r := range q("MATCH (a)-[r:`" + typ + "`]->(b) RETURN elementId(a), elementId(b), properties(r)") {
 			g.rels[typ] = append(g.rels[typ], rawRel{r.Values[0].(string), r.Values[1].(string), r.Values[2].(map[string]any)})
 		}

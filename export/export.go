@@ -131,7 +131,8 @@ func prepare(db *bolt.DB, dir string, opt Options) (checkpoint.ExportPlan, *ids,
 		if !stage.Done {
 			return ErrNotStaged
 		}
-		if _, err := staging.ReadPlan(tx); err != nil {
+		schema, err := staging.ReadSchema(tx)
+		if err != nil {
 			return err
 		}
 		counts, err := checkpoint.ReadCounts(tx)
@@ -148,11 +149,11 @@ func prepare(db *bolt.DB, dir string, opt Options) (checkpoint.ExportPlan, *ids,
 		if err != nil {
 			return err
 		}
-		if ids, err = newIDs(tx); err != nil {
+		if ids, err = newIDs(tx, schema); err != nil {
 			return err
 		}
 		plan = checkpoint.ExportPlan{Dir: dir, IDType: idType, Gzip: opt.Gzip, ArrayDelimiter: fmt.Sprintf("U+%04X", opt.ArrayDelimiter), Partitions: defaultPartitions}
-		units = listUnits(tx, plan.Partitions)
+		units = listUnits(tx, schema, plan.Partitions)
 		plan.Units = len(units)
 		if ok && old.Dir == plan.Dir && old.IDType == plan.IDType && old.Gzip == plan.Gzip && old.ArrayDelimiter == plan.ArrayDelimiter && old.Partitions == plan.Partitions {
 			plan.Done = old.Done
@@ -171,14 +172,14 @@ func prepare(db *bolt.DB, dir string, opt Options) (checkpoint.ExportPlan, *ids,
 	return plan, ids, units, done, total, nil
 }
 
-// listUnits splits every staged bucket into units: per-learner buckets into
-// parts learner ranges, the others whole. Largest first, so the long units
-// start early.
-func listUnits(tx *bolt.Tx, parts int) []unit {
+// listUnits splits every bucket of schema into units: per-learner buckets
+// into parts learner ranges, the others whole. Largest first, so the long
+// units start early.
+func listUnits(tx *bolt.Tx, schema *staging.Schema, parts int) []unit {
 	var per, rest []unit
-	for _, s := range staging.Nodes() {
+	for _, s := range schema.Nodes() {
 		for i, r := range staging.Partitions(tx, s.PerLearner, parts) {
-			u := unit{kind: checkpoint.KindNodes, name: s.Label, part: i, r: r}
+			u := unit{s: schema, kind: checkpoint.KindNodes, name: s.Label, part: i, r: r}
 			if s.PerLearner {
 				per = append(per, u)
 			} else {
@@ -186,9 +187,9 @@ func listUnits(tx *bolt.Tx, parts int) []unit {
 			}
 		}
 	}
-	for _, s := range staging.Rels() {
+	for _, s := range schema.Rels() {
 		for i, r := range staging.Partitions(tx, s.PerLearner(), parts) {
-			u := unit{kind: checkpoint.KindRelationships, name: s.Type, part: i, r: r}
+			u := unit{s: schema, kind: checkpoint.KindRelationships, name: s.Type, part: i, r: r}
 			if s.PerLearner() {
 				per = append(per, u)
 			} else {
@@ -284,7 +285,11 @@ func (e *exporter) finish(start time.Time, already int64) (Result, error) {
 	}
 	res := Result{Dir: e.dir, ArgsFile: ArgsFileName, Written: e.written.Load() - already}
 	var units []unit
-	err = e.db.View(func(tx *bolt.Tx) error { units = listUnits(tx, e.plan.Partitions); return nil })
+	err = e.db.View(func(tx *bolt.Tx) error {
+		schema, err := staging.ReadSchema(tx)
+		units = listUnits(tx, schema, e.plan.Partitions)
+		return err
+	})
 	if err != nil {
 		return Result{}, err
 	}

@@ -16,8 +16,9 @@ import (
 // unit is one partition of one staged bucket: the piece of work that is
 // written, renamed and recorded as a whole.
 type unit struct {
-	kind string // checkpoint.KindNodes or KindRelationships
-	name string // label or type
+	s    *staging.Schema // the state file's
+	kind string          // checkpoint.KindNodes or KindRelationships
+	name string          // label or type
 	part int
 	r    staging.Range
 }
@@ -35,7 +36,7 @@ func (u unit) idColumns() []string {
 	if u.kind == checkpoint.KindNodes {
 		return []string{":ID(" + u.name + ")"}
 	}
-	spec, _ := staging.RelSpecOf(u.name)
+	spec, _ := u.s.RelSpecOf(u.name)
 	return []string{":START_ID(" + spec.Start + ")", ":END_ID(" + spec.End + ")"}
 }
 
@@ -147,14 +148,14 @@ func (w *unitWriter) chunkOnce(after []byte) (int, []byte, error) {
 	err := w.db.View(func(tx *bolt.Tx) error {
 		var err error
 		if w.u.kind == checkpoint.KindNodes {
-			last, err = staging.EachNode(tx, w.u.name, w.u.r, after, w.chunk, func(k []byte, n staging.Node) {
+			last, err = staging.EachNode(tx, w.u.s, w.u.name, w.u.r, after, w.chunk, func(k []byte, n staging.Node) {
 				id, err := w.ids.node(n.Label, k, n.Key)
 				rows = append(rows, row{ids: [2]int64{id}, props: n.Props, start: n.Key})
 				fail(err)
 			})
 		} else {
-			spec, _ := staging.RelSpecOf(w.u.name)
-			last, err = staging.EachRel(tx, w.u.name, w.u.r, after, w.chunk, func(k []byte, r staging.Rel) {
+			spec, _ := w.u.s.RelSpecOf(w.u.name)
+			last, err = staging.EachRel(tx, w.u.s, w.u.name, w.u.r, after, w.chunk, func(k []byte, r staging.Rel) {
 				start, end, err := w.ids.rel(spec, k, r)
 				rows = append(rows, row{ids: [2]int64{start, end}, props: r.Props, start: r.Start, end: r.End})
 				fail(err)

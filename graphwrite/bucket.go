@@ -14,21 +14,22 @@ import (
 // of a type; or the learner group (group.go), which loads its members
 // together.
 type bucket struct {
+	s       *staging.Schema
 	kind    string // checkpoint.KindNodes, checkpoint.KindRelationships or kindLearners
 	node    staging.NodeSpec
 	rel     staging.RelSpec
 	members []bucket // of the learner group
 }
 
-// buckets returns every bucket in load order: all node labels, then all
-// relationship types, in the schema's order.
-func buckets() []bucket {
+// buckets returns every bucket of schema s in load order: all node
+// labels, then all relationship types, in the schema's order.
+func buckets(s *staging.Schema) []bucket {
 	var out []bucket
-	for _, n := range staging.Nodes() {
-		out = append(out, bucket{kind: checkpoint.KindNodes, node: n})
+	for _, n := range s.Nodes() {
+		out = append(out, bucket{s: s, kind: checkpoint.KindNodes, node: n})
 	}
-	for _, r := range staging.Rels() {
-		out = append(out, bucket{kind: checkpoint.KindRelationships, rel: r})
+	for _, r := range s.Rels() {
+		out = append(out, bucket{s: s, kind: checkpoint.KindRelationships, rel: r})
 	}
 	return out
 }
@@ -106,13 +107,13 @@ func (b bucket) read(db *bolt.DB, r staging.Range, after []byte, limit int, mode
 		var err error
 		if b.kind == checkpoint.KindNodes {
 			var nodes []staging.Node
-			nodes, out.last, err = staging.ReadNodes(tx, b.node.Label, r, after, limit)
+			nodes, out.last, err = staging.ReadNodes(tx, b.s, b.node.Label, r, after, limit)
 			out.count = len(nodes)
 			out.stmts = b.nodeStatements(nodes, mode)
 			return err
 		}
 		var rels []staging.Rel
-		rels, out.last, err = staging.ReadRels(tx, b.rel.Type, r, after, limit)
+		rels, out.last, err = staging.ReadRels(tx, b.s, b.rel.Type, r, after, limit)
 		if err != nil {
 			return err
 		}
@@ -165,9 +166,9 @@ func (b bucket) relStatements(rels []staging.Rel, mode Mode) ([]statement, error
 		for i, r := range rels {
 			rows[i] = relRow(r)
 		}
-		q := relCreateQuery(b.rel)
+		q := relCreateQuery(b.s, b.rel)
 		if mode != ModeCreate {
-			q = relMergeQuery(b.rel)
+			q = relMergeQuery(b.s, b.rel)
 		}
 		return []statement{rowsStatement(q, rows, true)}, nil
 	}
@@ -181,10 +182,10 @@ func (b bucket) relStatements(rels []staging.Rel, mode Mode) ([]statement, error
 	}
 	var out []statement
 	if len(keyed) > 0 {
-		out = append(out, rowsStatement(relMergeQuery(b.rel), keyed, true))
+		out = append(out, rowsStatement(relMergeQuery(b.s, b.rel), keyed, true))
 	}
 	if len(null) > 0 {
-		out = append(out, rowsStatement(relMergeNullQuery(b.rel), null, true))
+		out = append(out, rowsStatement(relMergeNullQuery(b.s, b.rel), null, true))
 	}
 	return out, nil
 }

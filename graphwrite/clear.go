@@ -67,14 +67,17 @@ func (c *Cleared) add(s neo4j.ResultSummary) {
 
 // ClearDatabase deletes every node and relationship of the graph's
 // database, the importer's watermarks included, in batches that work on
-// tens of millions of rows. It drops no constraint or index.
+// tens of millions of rows. It drops no constraint or index. The labels
+// and types of the built-in learner schema are deleted in parallel jobs,
+// anything else after them.
 func (g *Graph) ClearDatabase(ctx context.Context) (Cleared, error) {
 	var c Cleared
 	var types, labels []clearJob
-	for _, t := range staging.Types() {
+	schema := staging.DefaultSchema()
+	for _, t := range schema.Types() {
 		types = append(types, clearJob{name: t, cypher: clearTypeQuery(t), count: countRelsQuery(t)})
 	}
-	for _, l := range append(staging.Labels(), watermarkLabel) {
+	for _, l := range append(schema.Labels(), watermarkLabel) {
 		labels = append(labels, clearJob{name: l, cypher: clearLabelQuery(l), count: countNodesQuery(l)})
 	}
 	if err := g.clearParallel(ctx, types, &c); err != nil {

@@ -14,13 +14,13 @@ import (
 const awaitIndexesSeconds = 600
 
 // EnsureConstraints creates a uniqueness constraint for the key of every
-// node label of the schema, and one for the watermarks' id, unless they
+// node label of schema s, and one for the watermarks' id, unless they
 // (or equivalent ones) exist, and waits until their indexes are online.
 // When the target already breaks one, the error wraps ErrConstraint and
 // names the label and key.
-func (g *Graph) EnsureConstraints(ctx context.Context) error {
+func (g *Graph) EnsureConstraints(ctx context.Context, s *staging.Schema) error {
 	keys := [][2]string{}
-	for _, n := range staging.Nodes() {
+	for _, n := range s.Nodes() {
 		keys = append(keys, [2]string{n.Label, n.Key})
 	}
 	keys = append(keys, [2]string{watermarkLabel, "id"})

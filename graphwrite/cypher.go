@@ -10,8 +10,9 @@ import (
 )
 
 // Cypher text is built here and only here. Labels, relationship types and
-// property names come from the staging schema (staging.Nodes, staging.Rels)
-// and are backquoted all the same; every value is a query parameter.
+// property names come from the state file's schema (staging.Schema, the
+// compiled mapping) and are backquoted all the same; every value is a
+// query parameter.
 //
 // A node row is the node's property map. A relationship row is a map with
 // "s" (start key), "e" (end key) and "p" (property map); see params.go.
@@ -35,9 +36,9 @@ func nodeQuery(spec staging.NodeSpec, mode Mode) string {
 
 // relMatch is the head of every relationship query: the rows and their two
 // endpoints, found through the uniqueness constraints' indexes.
-func relMatch(spec staging.RelSpec) string {
-	start, _ := staging.NodeSpecOf(spec.Start)
-	end, _ := staging.NodeSpecOf(spec.End)
+func relMatch(s *staging.Schema, spec staging.RelSpec) string {
+	start, _ := s.NodeSpecOf(spec.Start)
+	end, _ := s.NodeSpecOf(spec.End)
 	return "UNWIND $rows AS row " +
 		"MATCH (a:" + quote(start.Label) + " {" + quote(start.Key) + ": row.s}) " +
 		"MATCH (b:" + quote(end.Label) + " {" + quote(end.Key) + ": row.e}) "
@@ -50,8 +51,8 @@ func relMatch(spec staging.RelSpec) string {
 // as with SET r = row.p): SET r = row.p would write properties unknown to
 // the planner, which then puts an Eager operator between the endpoint
 // lookups and the CREATE, materializing every row first.
-func relCreateQuery(spec staging.RelSpec) string {
-	return relMatch(spec) + "CREATE (a)-[r:" + quote(spec.Type) + propMap("row.p.", spec.Props) + "]->(b) RETURN count(*) AS n"
+func relCreateQuery(s *staging.Schema, spec staging.RelSpec) string {
+	return relMatch(s, spec) + "CREATE (a)-[r:" + quote(spec.Type) + propMap("row.p.", spec.Props) + "]->(b) RETURN count(*) AS n"
 }
 
 // propMap is a map literal " {k: <from>k, ...}" of the schema's property
@@ -70,22 +71,22 @@ func propMap(from string, names []string) string {
 // relMergeQuery merges one relationship per row on its two ends and, for
 // a type with a key property, on that property too. Rows whose key
 // property is null must go to relMergeNullQuery: MERGE cannot match on null.
-func relMergeQuery(spec staging.RelSpec) string {
+func relMergeQuery(s *staging.Schema, spec staging.RelSpec) string {
 	t := quote(spec.Type)
 	pattern := "(a)-[r:" + t + "]->(b)"
 	if spec.KeyProp != "" {
 		k := quote(spec.KeyProp)
 		pattern = "(a)-[r:" + t + " {" + k + ": row.p." + k + "}]->(b)"
 	}
-	return relMatch(spec) + "MERGE " + pattern + " SET r += row.p RETURN count(*) AS n"
+	return relMatch(s, spec) + "MERGE " + pattern + " SET r += row.p RETURN count(*) AS n"
 }
 
 // relMergeNullQuery is relMergeQuery for rows of a keyed type whose key
 // property is null, a key value of its own: it updates the relationship
 // between the two ends that has no key property, or creates one.
-func relMergeNullQuery(spec staging.RelSpec) string {
+func relMergeNullQuery(s *staging.Schema, spec staging.RelSpec) string {
 	t, k := quote(spec.Type), quote(spec.KeyProp)
-	return relMatch(spec) +
+	return relMatch(s, spec) +
 		"OPTIONAL MATCH (a)-[x:" + t + "]->(b) WHERE x." + k + " IS NULL " +
 		"WITH a, b, row, head(collect(x)) AS x " +
 		"FOREACH (_ IN CASE WHEN x IS NULL THEN [1] ELSE [] END | CREATE (a)-[r:" + t + "]->(b) SET r = row.p) " +
@@ -129,7 +130,7 @@ func groupQuery(g bucket) string {
 		if r.kind != checkpoint.KindRelationships || g.stateMember(r) >= 0 {
 			continue
 		}
-		end, _ := staging.NodeSpecOf(r.rel.End)
+		end, _ := g.s.NodeSpecOf(r.rel.End)
 		c := "c" + strconv.Itoa(j)
 		q.WriteString(" CALL (ls) { UNWIND $" + memberField(j) + " AS x WITH ls[x.i] AS a, x" +
 			" MATCH (b:" + quote(end.Label) + " {" + quote(end.Key) + ": x.e})" +

@@ -11,17 +11,17 @@ import (
 )
 
 func TestQueries(t *testing.T) {
-	country, _ := staging.NodeSpecOf(staging.Country)
-	worked, _ := staging.RelSpecOf(staging.WorkedAt)
-	resides, _ := staging.RelSpecOf(staging.ResidesIn)
+	country, _ := staging.DefaultSchema().NodeSpecOf(staging.Country)
+	worked, _ := staging.DefaultSchema().RelSpecOf(staging.WorkedAt)
+	resides, _ := staging.DefaultSchema().RelSpecOf(staging.ResidesIn)
 	got := map[string]string{
 		"node create":    nodeQuery(country, ModeCreate),
 		"node merge":     nodeQuery(country, ModeMerge),
-		"rel create":     relCreateQuery(resides),
-		"props create":   relCreateQuery(worked),
-		"rel merge":      relMergeQuery(resides),
-		"keyed merge":    relMergeQuery(worked),
-		"null key merge": relMergeNullQuery(worked),
+		"rel create":     relCreateQuery(staging.DefaultSchema(), resides),
+		"props create":   relCreateQuery(staging.DefaultSchema(), worked),
+		"rel merge":      relMergeQuery(staging.DefaultSchema(), resides),
+		"keyed merge":    relMergeQuery(staging.DefaultSchema(), worked),
+		"null key merge": relMergeNullQuery(staging.DefaultSchema(), worked),
 		"constraint":     constraintQuery(staging.Learner, "sandId"),
 	}
 	want := map[string]string{
@@ -94,8 +94,8 @@ func TestRelStatementsSplitNullKeysInMergeMode(t *testing.T) {
 		{Type: staging.WorkedAt, Start: "L1", End: "C1", Props: staging.Props{{Name: "startDate", Value: d}}},
 		{Type: staging.WorkedAt, Start: "L1", End: "C1", Props: staging.Props{{Name: "title", Value: "x"}}},
 	}
-	worked, _ := staging.RelSpecOf(staging.WorkedAt)
-	b := bucket{kind: "relationships", rel: worked}
+	worked, _ := staging.DefaultSchema().RelSpecOf(staging.WorkedAt)
+	b := bucket{s: staging.DefaultSchema(), kind: "relationships", rel: worked}
 	type shape struct {
 		Cypher string
 		Rows   int
@@ -110,11 +110,11 @@ func TestRelStatementsSplitNullKeysInMergeMode(t *testing.T) {
 		}
 		return out
 	}
-	want := []shape{{relMergeQuery(worked), 1}, {relMergeNullQuery(worked), 1}}
+	want := []shape{{relMergeQuery(staging.DefaultSchema(), worked), 1}, {relMergeNullQuery(staging.DefaultSchema(), worked), 1}}
 	if diff := cmp.Diff(want, shapes(b.relStatements(rels, ModeMerge))); diff != "" {
 		t.Errorf("merge statements (-want +got):\n%s", diff)
 	}
-	want = []shape{{relCreateQuery(worked), 2}}
+	want = []shape{{relCreateQuery(staging.DefaultSchema(), worked), 2}}
 	if diff := cmp.Diff(want, shapes(b.relStatements(rels, ModeCreate))); diff != "" {
 		t.Errorf("create statements (-want +got):\n%s", diff)
 	}

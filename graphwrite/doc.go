@@ -90,7 +90,9 @@
 // # Parallelism and locks
 //
 // Workers pull the partitions of the current bucket; buckets go one after
-// another in schema order (the learner group after every shared bucket),
+// another in schema order (the learner group after the shared buckets, but
+// for the relationships from or to a partitioned node that do not start at
+// the root, which come last),
 // so a relationship is written after both of its endpoints, or, in the
 // group, together with its learner and state node. Per-learner buckets (Learner, its state nodes, and every
 // relationship that starts at a Learner) split into disjoint learner
@@ -127,4 +129,12 @@
 //   - A target that already holds a node with a staged key fails a create
 //     mode load (ErrKeyExists): use merge mode for a target with data.
 //   - Verify compares a sample, not every entity; the counts cover all.
+//   - Labels, types and keys come from the state file's mapping
+//     (staging.ReadSchema). A create mode load writes the shared labels,
+//     then the relationships between shared nodes, then the learner group
+//     (the root and what is staged with it), then the relationships from or
+//     to a partitioned node that do not start at the root.
+//   - ClearDatabase deletes the learner schema's labels and types in
+//     parallel jobs and anything else (another mapping's) after them, in
+//     batches of its own.
 package graphwrite

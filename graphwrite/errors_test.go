@@ -64,14 +64,14 @@ func TestConstraintTheTargetBreaks(t *testing.T) {
 	}
 	t.Cleanup(func() {
 		clearGraph(t, g)
-		if err := g.EnsureConstraints(ctx); err != nil {
+		if err := g.EnsureConstraints(ctx, staging.DefaultSchema()); err != nil {
 			t.Error(err)
 		}
 	})
 	if _, err := g.exec(ctx, "CREATE (:Country {code: 'DE'}), (:Country {code: 'DE'})", nil); err != nil {
 		t.Fatal(err)
 	}
-	err := g.EnsureConstraints(ctx)
+	err := g.EnsureConstraints(ctx, staging.DefaultSchema())
 	if !errors.Is(err, ErrConstraint) || !strings.Contains(err.Error(), ":Country(code)") || !strings.Contains(err.Error(), "remove the duplicates") {
 		t.Fatalf("EnsureConstraints = %v; want ErrConstraint naming :Country(code) with a hint", err)
 	}
@@ -83,7 +83,7 @@ func TestCreateModeIntoATargetWithData(t *testing.T) {
 	ctx := context.Background()
 	clearGraph(t, g)
 	db := openState(t, stagedFile(t, 300, 2))
-	if err := g.EnsureConstraints(ctx); err != nil {
+	if err := g.EnsureConstraints(ctx, staging.DefaultSchema()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Begin(ctx, g, db, ModeCreate, 1); err != nil {
@@ -107,7 +107,7 @@ func TestCreateModeIntoATargetWithData(t *testing.T) {
 func firstCountry(db *bolt.DB) (string, error) {
 	var key string
 	err := db.View(func(tx *bolt.Tx) error {
-		nodes, _, err := staging.ReadNodes(tx, staging.Country, staging.Range{}, nil, 1)
+		nodes, _, err := staging.ReadNodes(tx, staging.DefaultSchema(), staging.Country, staging.Range{}, nil, 1)
 		if err == nil && len(nodes) == 1 {
 			key = nodes[0].Key
 		}

@@ -30,31 +30,47 @@ import (
 // kindLearners is the kind of the learner group in watermark ids.
 const kindLearners = "learners"
 
-// learnerGroup returns the group of every per-learner bucket, the Learner
-// node bucket first, in load order.
-func learnerGroup() bucket {
-	g := bucket{kind: kindLearners}
-	for _, b := range buckets() {
-		if b.perLearner() {
+// learnerGroup returns the group of every per-learner bucket of schema s,
+// the root's node bucket (Learner) first, then the others in load order.
+func learnerGroup(s *staging.Schema) bucket {
+	g := bucket{s: s, kind: kindLearners}
+	var rest []bucket
+	for _, b := range buckets(s) {
+		switch {
+		case b.kind == checkpoint.KindNodes && b.node.Label == s.Root():
 			g.members = append(g.members, b)
+		case b.perLearner():
+			rest = append(rest, b)
 		}
 	}
+	g.members = append(g.members, rest...)
 	return g
 }
 
-// loadBuckets returns the buckets of a load in order: every bucket on its
-// own, or, grouped, the shared buckets and then the learner group.
-func loadBuckets(grouped bool) []bucket {
+// loadBuckets returns the buckets of a load of schema s in order: every
+// bucket on its own; or, grouped, the shared node buckets, the shared
+// relationship buckets between shared nodes, the learner group, and last
+// the shared relationship buckets that start or end at a per-learner node
+// (whose ends the group writes).
+func loadBuckets(s *staging.Schema, grouped bool) []bucket {
 	if !grouped {
-		return buckets()
+		return buckets(s)
 	}
-	var out []bucket
-	for _, b := range buckets() {
-		if !b.perLearner() {
+	perLearner := map[string]bool{}
+	for _, n := range s.Nodes() {
+		perLearner[n.Label] = n.PerLearner
+	}
+	var out, last []bucket
+	for _, b := range buckets(s) {
+		switch {
+		case b.perLearner():
+		case b.kind == checkpoint.KindRelationships && (perLearner[b.rel.Start] || perLearner[b.rel.End]):
+			last = append(last, b)
+		default:
 			out = append(out, b)
 		}
 	}
-	return append(out, learnerGroup())
+	return append(append(out, learnerGroup(s)), last...)
 }
 
 // memberField is the name of member i's part of a group row or of the
@@ -81,7 +97,7 @@ func (b bucket) readGroup(db *bolt.DB, r staging.Range, after []byte, limit int)
 	out := batch{after: after, counts: make([]int64, len(b.members))}
 	err := db.View(func(tx *bolt.Tx) error {
 		read := groupRead{nodes: make([][]staging.Node, len(b.members)), rels: make([][]staging.Rel, len(b.members))}
-		learners, last, err := staging.ReadNodes(tx, b.members[0].node.Label, r, after, limit)
+		learners, last, err := staging.ReadNodes(tx, b.s, b.members[0].node.Label, r, after, limit)
 		if err != nil {
 			return err
 		}
@@ -97,9 +113,9 @@ func (b bucket) readGroup(db *bolt.DB, r staging.Range, after []byte, limit int)
 			i++
 			var end []byte
 			if m.kind == checkpoint.KindNodes {
-				read.nodes[i], end, err = staging.ReadNodes(tx, m.node.Label, span, nil, math.MaxInt)
+				read.nodes[i], end, err = staging.ReadNodes(tx, b.s, m.node.Label, span, nil, math.MaxInt)
 			} else {
-				read.rels[i], end, err = staging.ReadRels(tx, m.rel.Type, span, nil, math.MaxInt)
+				read.rels[i], end, err = staging.ReadRels(tx, b.s, m.rel.Type, span, nil, math.MaxInt)
 			}
 			if err != nil {
 				return err

@@ -201,7 +201,7 @@ func nodeID(labels []any, props map[string]any) string {
 	sort.Strings(ls)
 	id := strings.Join(ls, ":")
 	if len(ls) == 1 {
-		if spec, ok := staging.NodeSpecOf(ls[0]); ok {
+		if spec, ok := staging.DefaultSchema().NodeSpecOf(ls[0]); ok {
 			id += "=" + fmt.Sprint(props[spec.Key])
 		}
 	}
@@ -261,8 +261,8 @@ func stagedDump(t testing.TB, db *bolt.DB) graphDump {
 	t.Helper()
 	var d graphDump
 	err := db.View(func(tx *bolt.Tx) error {
-		for _, spec := range staging.Nodes() {
-			nodes, _, err := staging.ReadNodes(tx, spec.Label, staging.Range{}, nil, math.MaxInt)
+		for _, spec := range staging.DefaultSchema().Nodes() {
+			nodes, _, err := staging.ReadNodes(tx, staging.DefaultSchema(), spec.Label, staging.Range{}, nil, math.MaxInt)
 			if err != nil {
 				return err
 			}
@@ -270,8 +270,8 @@ func stagedDump(t testing.TB, db *bolt.DB) graphDump {
 				d.Nodes = append(d.Nodes, dumpNode{Labels: spec.Label + "=" + n.Key, Props: n.Props})
 			}
 		}
-		for _, spec := range staging.Rels() {
-			rels, _, err := staging.ReadRels(tx, spec.Type, staging.Range{}, nil, math.MaxInt)
+		for _, spec := range staging.DefaultSchema().Rels() {
+			rels, _, err := staging.ReadRels(tx, staging.DefaultSchema(), spec.Type, staging.Range{}, nil, math.MaxInt)
 			if err != nil {
 				return err
 			}

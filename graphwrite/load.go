@@ -109,6 +109,7 @@ func (o LoadOptions) withDefaults() LoadOptions {
 type loader struct {
 	g     *Graph
 	db    *bolt.DB
+	s     *staging.Schema // the state file's
 	plan  checkpoint.LoadPlan
 	mode  Mode
 	opt   LoadOptions
@@ -135,21 +136,21 @@ type resumePoint struct {
 func Load(ctx context.Context, g *Graph, db *bolt.DB, opt LoadOptions) (Stats, error) {
 	opt = opt.withDefaults()
 	start := time.Now()
-	plan, counts, err := readPlan(db)
+	plan, counts, s, err := readPlan(db)
 	if err != nil {
 		return Stats{}, err
 	}
-	l := &loader{g: g, db: db, plan: plan, mode: Mode(plan.Mode), opt: opt, st: newStats(Mode(plan.Mode))}
+	l := &loader{g: g, db: db, s: s, plan: plan, mode: Mode(plan.Mode), opt: opt, st: newStats(Mode(plan.Mode))}
 	if plan.Done {
 		return l.st.snapshot(), nil
 	}
-	if err := g.EnsureConstraints(ctx); err != nil {
+	if err := g.EnsureConstraints(ctx, s); err != nil {
 		return Stats{}, err
 	}
-	if l.parts, err = planPartitions(db, plan); err != nil {
+	if l.parts, err = planPartitions(db, s, plan); err != nil {
 		return Stats{}, err
 	}
-	l.groupLimit = groupLimit(counts, opt.BatchSize)
+	l.groupLimit = groupLimit(s, counts, opt.BatchSize)
 	l.prog = newProgress(opt.Progress, opt.Live, total(counts), 0)
 	l.retry = newRetrier(opt.RetryFor, l.prog.logf, l.st)
 	if err := l.reconcile(ctx); err != nil {
@@ -171,8 +172,8 @@ func Load(ctx context.Context, g *Graph, db *bolt.DB, opt LoadOptions) (Stats, e
 	return out, err
 }
 
-// readPlan reads the load plan and the staged counts.
-func readPlan(db *bolt.DB) (plan checkpoint.LoadPlan, counts checkpoint.Counts, err error) {
+// readPlan reads the load plan, the staged counts and the schema.
+func readPlan(db *bolt.DB) (plan checkpoint.LoadPlan, counts checkpoint.Counts, s *staging.Schema, err error) {
 	err = db.View(func(tx *bolt.Tx) error {
 		if err := checkStaged(tx); err != nil {
 			return err
@@ -187,13 +188,13 @@ func readPlan(db *bolt.DB) (plan checkpoint.LoadPlan, counts checkpoint.Counts, 
 		if _, err := ParseMode(plan.Mode); err != nil || plan.Mode == string(ModeAuto) {
 			return fmt.Errorf("load plan has mode %q: %w", plan.Mode, ErrMode)
 		}
-		if _, err := staging.ReadPlan(tx); err != nil {
+		if s, err = staging.ReadSchema(tx); err != nil {
 			return err
 		}
 		counts, err = checkpoint.ReadCounts(tx)
 		return err
 	})
-	return plan, counts, err
+	return plan, counts, s, err
 }
 
 func total(c checkpoint.Counts) int64 {
@@ -209,16 +210,16 @@ func total(c checkpoint.Counts) int64 {
 
 // groupLimit is the number of learners whose entities make about
 // batchSize entities, on average.
-func groupLimit(c checkpoint.Counts, batchSize int) int {
+func groupLimit(s *staging.Schema, c checkpoint.Counts, batchSize int) int {
 	var entities int64
-	for _, b := range learnerGroup().members {
+	for _, b := range learnerGroup(s).members {
 		if b.kind == checkpoint.KindNodes {
 			entities += c.Nodes[b.name()]
 		} else {
 			entities += c.Relationships[b.name()]
 		}
 	}
-	learners := c.Nodes[staging.Learner]
+	learners := c.Nodes[s.Root()]
 	if entities == 0 || learners == 0 {
 		return batchSize
 	}
@@ -228,10 +229,10 @@ func groupLimit(c checkpoint.Counts, batchSize int) int {
 // planPartitions splits every bucket of the plan into its partitions. The
 // ranges depend only on the staged data, which no longer changes once
 // staging is done, so every resume finds the same ones.
-func planPartitions(db *bolt.DB, plan checkpoint.LoadPlan) ([]partition, error) {
+func planPartitions(db *bolt.DB, s *staging.Schema, plan checkpoint.LoadPlan) ([]partition, error) {
 	var out []partition
 	err := db.View(func(tx *bolt.Tx) error {
-		for _, b := range loadBuckets(plan.Grouped) {
+		for _, b := range loadBuckets(s, plan.Grouped) {
 			for i, r := range staging.Partitions(tx, b.perLearner(), plan.Partitions) {
 				out = append(out, partition{b: b, part: i, r: r})
 			}
@@ -252,7 +253,7 @@ func (l *loader) run(ctx context.Context) error {
 	}
 	stop := l.monitor()
 	defer stop()
-	for _, b := range loadBuckets(l.plan.Grouped) {
+	for _, b := range loadBuckets(l.s, l.plan.Grouped) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

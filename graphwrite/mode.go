@@ -32,12 +32,12 @@ func ParseMode(s string) (Mode, error) {
 }
 
 // ResolveMode turns auto into create or merge by looking at the target:
-// merge as soon as it holds one node with a label of the schema.
-func (g *Graph) ResolveMode(ctx context.Context, m Mode) (Mode, error) {
+// merge as soon as it holds one node with a label of schema s.
+func (g *Graph) ResolveMode(ctx context.Context, s *staging.Schema, m Mode) (Mode, error) {
 	if m != ModeAuto {
 		return m, nil
 	}
-	for _, label := range staging.Labels() {
+	for _, label := range s.Labels() {
 		n, err := g.countOne(ctx, countNodesQuery(label))
 		if err != nil {
 			return "", fmt.Errorf("choose write mode: count %s nodes: %w", label, err)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/learnergraph/importer/checkpoint"
+	"github.com/learnergraph/importer/staging"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -27,18 +28,22 @@ const minPartitions = 4
 func Begin(ctx context.Context, g *Graph, db *bolt.DB, mode Mode, workers int) (checkpoint.LoadPlan, error) {
 	var old checkpoint.LoadPlan
 	var hadOld bool
+	var s *staging.Schema
 	err := db.View(func(tx *bolt.Tx) error {
 		if err := checkStaged(tx); err != nil {
 			return err
 		}
 		var err error
+		if s, err = staging.ReadSchema(tx); err != nil {
+			return err
+		}
 		old, hadOld, err = checkpoint.ReadLoadPlan(tx)
 		return err
 	})
 	if err != nil {
 		return checkpoint.LoadPlan{}, err
 	}
-	m, err := g.ResolveMode(ctx, mode)
+	m, err := g.ResolveMode(ctx, s, mode)
 	if err != nil {
 		return checkpoint.LoadPlan{}, err
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/learnergraph/importer/checkpoint"
+	"github.com/learnergraph/importer/staging"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
@@ -27,15 +28,15 @@ import (
 func TestCreateQueriesHaveNoEager(t *testing.T) {
 	g := testGraph(t)
 	ctx := context.Background()
-	if err := g.EnsureConstraints(ctx); err != nil {
+	if err := g.EnsureConstraints(ctx, staging.DefaultSchema()); err != nil {
 		t.Fatal(err)
 	}
 	queries := map[string]string{}
-	for _, b := range buckets() {
+	for _, b := range buckets(staging.DefaultSchema()) {
 		if b.kind == checkpoint.KindNodes {
 			queries[b.name()] = nodeQuery(b.node, ModeCreate)
 		} else {
-			queries[b.name()] = relCreateQuery(b.rel)
+			queries[b.name()] = relCreateQuery(staging.DefaultSchema(), b.rel)
 		}
 	}
 	s := g.session(ctx, neo4j.AccessModeRead)

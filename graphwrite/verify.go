@@ -54,28 +54,29 @@ func Verify(ctx context.Context, g *Graph, db *bolt.DB, opt VerifyOptions) ([]Di
 		opt.Sample = DefaultSample
 	}
 	var counts checkpoint.Counts
+	var s *staging.Schema
 	err := db.View(func(tx *bolt.Tx) error {
-		if _, err := staging.ReadPlan(tx); err != nil {
+		var err error
+		if s, err = staging.ReadSchema(tx); err != nil {
 			return err
 		}
-		var err error
 		counts, err = checkpoint.ReadCounts(tx)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	diffs, err := g.verifyCounts(ctx, counts)
+	diffs, err := g.verifyCounts(ctx, s, counts)
 	if err != nil {
 		return nil, err
 	}
-	for i, b := range buckets() {
+	for i, b := range buckets(s) {
 		rng := rand.New(rand.NewPCG(uint64(opt.Seed), uint64(i)))
 		var d []Difference
 		if b.kind == checkpoint.KindNodes {
-			d, err = g.verifyNodes(ctx, db, b.node, opt.Sample, rng)
+			d, err = g.verifyNodes(ctx, db, s, b.node, opt.Sample, rng)
 		} else {
-			d, err = g.verifyRels(ctx, db, b.rel, opt.Sample, rng)
+			d, err = g.verifyRels(ctx, db, s, b.rel, opt.Sample, rng)
 		}
 		if err != nil {
 			return nil, err
@@ -85,7 +86,7 @@ func Verify(ctx context.Context, g *Graph, db *bolt.DB, opt VerifyOptions) ([]Di
 	return diffs, nil
 }
 
-func (g *Graph) verifyCounts(ctx context.Context, counts checkpoint.Counts) ([]Difference, error) {
+func (g *Graph) verifyCounts(ctx context.Context, s *staging.Schema, counts checkpoint.Counts) ([]Difference, error) {
 	var diffs []Difference
 	check := func(kind, name, cypher string, staged int64) error {
 		got, err := g.countOne(ctx, cypher)
@@ -97,12 +98,12 @@ func (g *Graph) verifyCounts(ctx context.Context, counts checkpoint.Counts) ([]D
 		}
 		return nil
 	}
-	for _, l := range staging.Labels() {
+	for _, l := range s.Labels() {
 		if err := check(checkpoint.KindNodes, l, countNodesQuery(l), counts.Nodes[l]); err != nil {
 			return nil, err
 		}
 	}
-	for _, t := range staging.Types() {
+	for _, t := range s.Types() {
 		if err := check(checkpoint.KindRelationships, t, countRelsQuery(t), counts.Relationships[t]); err != nil {
 			return nil, err
 		}
@@ -152,9 +153,9 @@ func sampleBucket[T any](db *bolt.DB, n int, rng *rand.Rand, read func(tx *bolt.
 	}
 }
 
-func (g *Graph) verifyNodes(ctx context.Context, db *bolt.DB, spec staging.NodeSpec, n int, rng *rand.Rand) ([]Difference, error) {
+func (g *Graph) verifyNodes(ctx context.Context, db *bolt.DB, schema *staging.Schema, spec staging.NodeSpec, n int, rng *rand.Rand) ([]Difference, error) {
 	sample, err := sampleBucket(db, n, rng, func(tx *bolt.Tx, after []byte) ([]staging.Node, []byte, error) {
-		return staging.ReadNodes(tx, spec.Label, staging.Range{}, after, verifyChunk)
+		return staging.ReadNodes(tx, schema, spec.Label, staging.Range{}, after, verifyChunk)
 	})
 	if err != nil || len(sample) == 0 {
 		return nil, err
@@ -193,9 +194,9 @@ func (g *Graph) verifyNodes(ctx context.Context, db *bolt.DB, spec staging.NodeS
 	return diffs, nil
 }
 
-func (g *Graph) verifyRels(ctx context.Context, db *bolt.DB, spec staging.RelSpec, n int, rng *rand.Rand) ([]Difference, error) {
+func (g *Graph) verifyRels(ctx context.Context, db *bolt.DB, schema *staging.Schema, spec staging.RelSpec, n int, rng *rand.Rand) ([]Difference, error) {
 	sample, err := sampleBucket(db, n, rng, func(tx *bolt.Tx, after []byte) ([]staging.Rel, []byte, error) {
-		return staging.ReadRels(tx, spec.Type, staging.Range{}, after, verifyChunk)
+		return staging.ReadRels(tx, schema, spec.Type, staging.Range{}, after, verifyChunk)
 	})
 	if err != nil || len(sample) == 0 {
 		return nil, err
@@ -204,8 +205,8 @@ func (g *Graph) verifyRels(ctx context.Context, db *bolt.DB, spec staging.RelSpe
 	for i, s := range sample {
 		rows[i] = map[string]any{"i": int64(i), "s": s.Start, "e": s.End}
 	}
-	start, _ := staging.NodeSpecOf(spec.Start)
-	end, _ := staging.NodeSpecOf(spec.End)
+	start, _ := schema.NodeSpecOf(spec.Start)
+	end, _ := schema.NodeSpecOf(spec.End)
 	cypher := "UNWIND $rows AS row " +
 		"MATCH (a:" + quote(start.Label) + " {" + quote(start.Key) + ": row.s})-[r:" + quote(spec.Type) + "]->" +
 		"(b:" + quote(end.Label) + " {" + quote(end.Key) + ": row.e}) RETURN row.i AS i, collect(properties(r)) AS ps"

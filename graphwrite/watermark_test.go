@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/learnergraph/importer/checkpoint"
+	"github.com/learnergraph/importer/staging"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	bolt "go.etcd.io/bbolt"
 )
@@ -15,7 +16,7 @@ import (
 // (the first node bucket, which needs no other bucket written first).
 func firstBatch(t *testing.T, db *bolt.DB, plan checkpoint.LoadPlan, size int) (partition, batch) {
 	t.Helper()
-	parts, err := planPartitions(db, plan)
+	parts, err := planPartitions(db, staging.DefaultSchema(), plan)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +46,7 @@ func TestCommitWithoutMarkIsNotWrittenTwice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := g.EnsureConstraints(ctx); err != nil {
+	if err := g.EnsureConstraints(ctx, staging.DefaultSchema()); err != nil {
 		t.Fatal(err)
 	}
 	p, bt := firstBatch(t, db, plan, 25)
@@ -93,7 +94,7 @@ func TestStaleMarkInsideTheLoadIsSkipped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := g.EnsureConstraints(ctx); err != nil {
+	if err := g.EnsureConstraints(ctx, staging.DefaultSchema()); err != nil {
 		t.Fatal(err)
 	}
 	p, bt := firstBatch(t, db, plan, 10)
@@ -136,10 +137,10 @@ func TestGroupCommitWithoutMarkIsNotWrittenTwice(t *testing.T) {
 	if !plan.Grouped {
 		t.Fatal("a create mode plan is not grouped")
 	}
-	if err := g.EnsureConstraints(ctx); err != nil {
+	if err := g.EnsureConstraints(ctx, staging.DefaultSchema()); err != nil {
 		t.Fatal(err)
 	}
-	parts, err := planPartitions(db, plan)
+	parts, err := planPartitions(db, staging.DefaultSchema(), plan)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,10 +23,11 @@ type TypeSpec struct{ Name, Start, End string }
 // LearnerSchema is the data contract's schema.
 func LearnerSchema() Schema {
 	var s Schema
-	for _, n := range staging.Nodes() {
+	learners := staging.DefaultSchema()
+	for _, n := range learners.Nodes() {
 		s.Labels = append(s.Labels, LabelSpec{Name: n.Label, Key: n.Key})
 	}
-	for _, r := range staging.Rels() {
+	for _, r := range learners.Rels() {
 		s.Types = append(s.Types, TypeSpec{Name: r.Type, Start: r.Start, End: r.End})
 	}
 	return s

@@ -24,10 +24,14 @@ func readImport(db *bolt.DB) (Import, error) {
 			return err
 		}
 		imp.Phase, imp.Mode, imp.Input, imp.Rows = string(st.Phase), st.Mode, st.Input, st.Rows
-		for _, l := range staging.Labels() {
+		schema, err := staging.ReadSchema(tx)
+		if err != nil {
+			return err
+		}
+		for _, l := range schema.Labels() {
 			imp.Entities = append(imp.Entities, EntityCount{Kind: checkpoint.KindNodes, Name: l, Staged: st.Nodes[l], Loaded: st.Loaded.Nodes[l]})
 		}
-		for _, t := range staging.Types() {
+		for _, t := range schema.Types() {
 			imp.Entities = append(imp.Entities, EntityCount{Kind: checkpoint.KindRelationships, Name: t, Staged: st.Relationships[t], Loaded: st.Loaded.Relationships[t]})
 		}
 		if imp.Rejects, err = rejectReasons(tx); err != nil {

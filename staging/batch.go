@@ -12,9 +12,10 @@ import (
 // encoded, shared entities merged across the batch — so the writing
 // goroutine only does bbolt work.
 type batch struct {
+	s       *Schema
 	rows    []learnerRow
 	rejects []Reject
-	shared  []map[string]*sharedEntity // by shared kind (sharedNames), then bucket key
+	shared  []map[string]*sharedEntity // by shared kind (Schema.sharedNames), then bucket key
 	next    checkpoint.StageMark       // Offset, Line and Done; NextOrdinal is the writer's
 	chunk   []byte                     // room for the rows' values (keep)
 }
@@ -27,48 +28,9 @@ type learnerRow struct {
 	value  []byte
 }
 
-// sharedNames are the shared labels and types (the kinds of shared
-// entities), in the order their buckets are written. Read-only.
-var sharedNames = func() []string {
-	var names []string
-	for _, s := range Nodes() {
-		if !s.PerLearner {
-			names = append(names, s.Label)
-		}
-	}
-	for _, s := range Rels() {
-		if !s.PerLearner() {
-			names = append(names, s.Type)
-		}
-	}
-	return names
-}()
-
-// sharedKeyProp is the key property of each shared kind ("" for a
-// relationship type): its value is the entity's bucket key. Read-only.
-var sharedKeyProp = func() []string {
-	keys := make([]string, len(sharedNames))
-	for i, name := range sharedNames {
-		if spec, ok := NodeSpecOf(name); ok {
-			keys[i] = spec.Key
-		}
-	}
-	return keys
-}()
-
-// sharedKind maps a shared label or type to its index in sharedNames.
-// Read-only.
-var sharedKind = func() map[string]int {
-	m := map[string]int{}
-	for i, name := range sharedNames {
-		m[name] = i
-	}
-	return m
-}()
-
-// newSharedMaps returns one empty map per shared kind.
-func newSharedMaps[T any]() []map[string]T {
-	maps := make([]map[string]T, len(sharedNames))
+// newSharedMaps returns one empty map per shared kind of s.
+func newSharedMaps[T any](s *Schema) []map[string]T {
+	maps := make([]map[string]T, len(s.sharedNames))
 	for i := range maps {
 		maps[i] = map[string]T{}
 	}
@@ -92,9 +54,10 @@ type Reject struct {
 
 // prepare transforms a run of records into a batch.
 func prepare(h *Header, rs records) batch {
-	b := batch{shared: newSharedMaps[*sharedEntity](), next: rs.next}
+	s := h.plan.schema
+	b := batch{s: s, shared: newSharedMaps[*sharedEntity](s), next: rs.next}
 	var rb rowBuilder
-	rec := newLearnerRecord("")
+	rec := s.newLearnerRecord("")
 	var buf []byte
 	for _, r := range rs.recs {
 		if err := transform(h, &rb, r); err != nil {
@@ -113,24 +76,25 @@ func prepare(h *Header, rs records) batch {
 
 // add prepares an accepted row, using rec and buf as scratch space.
 func (b *batch) add(row Row, rec *learnerRecord, buf []byte) []byte {
+	s := b.s
 	rec.reset(row.SandID)
 	for _, n := range row.Nodes {
-		slot, perLearner := slotOf[n.Label]
+		slot, perLearner := s.slotOf[n.Label]
 		if !perLearner {
-			b.addShared(sharedKind[n.Label], n.Key, sharedEntity{props: n.Props})
+			b.addShared(s.sharedKind[n.Label], n.Key, sharedEntity{props: n.Props})
 			continue
 		}
 		rec.addNode(slot, n.Props)
 	}
 	for _, r := range row.Rels {
-		slot, perLearner := slotOf[r.Type]
+		slot, perLearner := s.slotOf[r.Type]
 		if !perLearner {
-			spec, _ := RelSpecOf(r.Type)
+			spec, _ := s.RelSpecOf(r.Type)
 			key := sharedRelKey(spec, r.Start, r.End, r.Props)
-			b.addShared(sharedKind[r.Type], string(key), sharedEntity{start: r.Start, end: r.End, props: r.Props})
+			b.addShared(s.sharedKind[r.Type], string(key), sharedEntity{start: r.Start, end: r.End, props: r.Props})
 			continue
 		}
-		rec.addRel(slot, relSuffix(slot, r.End, r.Props), r.Props)
+		rec.addRel(slot, s.relSuffix(slot, r.End, r.Props), r.Props)
 	}
 	rec.sortRels()
 	buf = rec.encode(buf[:0])
@@ -164,7 +128,7 @@ func (b *batch) addShared(kind int, key string, e sharedEntity) {
 	m := b.shared[kind]
 	if old := m[key]; old != nil {
 		for _, q := range e.props {
-			if q.Name == sharedKeyProp[kind] {
+			if q.Name == b.s.sharedKeyProp[kind] {
 				continue // equal to the map key
 			}
 			if !sameValue(old.props.Get(q.Name), q.Value) {

@@ -297,8 +297,8 @@ func decodeRel(b []byte) (start, end string, p Props, err error) {
 
 // decodeProps decodes the properties of a staged record of bucket name (a
 // label or a relationship type).
-func decodeProps(name string, v []byte) (Props, error) {
-	if _, isRel := RelSpecOf(name); isRel {
+func (s *Schema) decodeProps(name string, v []byte) (Props, error) {
+	if s.isRel[name] {
 		_, _, p, err := decodeRel(v)
 		return p, err
 	}

@@ -44,9 +44,9 @@ func TestCodecRoundTrip(t *testing.T) {
 			t.Errorf("rel %q->%q (-encoded +decoded):\n%s", start, end, diff)
 		}
 		for _, name := range []string{Learner, HasSkill} {
-			got, err := decodeProps(name, map[bool][]byte{true: encodeNode(p), false: encodeRel("a", "b", p)}[name == Learner])
+			got, err := DefaultSchema().decodeProps(name, map[bool][]byte{true: encodeNode(p), false: encodeRel("a", "b", p)}[name == Learner])
 			if diff := cmp.Diff(p, got, codecOpts...); diff != "" || err != nil {
-				t.Errorf("decodeProps(%s): %v (-encoded +decoded):\n%s", name, err, diff)
+				t.Errorf("DefaultSchema().decodeProps(%s): %v (-encoded +decoded):\n%s", name, err, diff)
 			}
 		}
 	}
@@ -103,8 +103,8 @@ func learnerBytes(t *testing.T) []byte {
 		Nodes:  []Node{{Learner, "L1", props("sandId", "L1", "fullName", "Ada")}},
 		Rels:   []Rel{{HasSkill, "L1", "go", props("level", int64(3))}},
 	}
-	var b batch
-	rec := newLearnerRecord("")
+	b := batch{s: DefaultSchema()}
+	rec := b.s.newLearnerRecord("")
 	b.add(row, &rec, []byte("other bytes"))
 	if len(b.rows) != 1 {
 		t.Fatalf("%d learner rows, want 1", len(b.rows))
@@ -125,7 +125,7 @@ func TestCodecFlips(t *testing.T) {
 		"node":    func(b []byte) error { _, err := decodeNode(b); return err },
 		"rel":     func(b []byte) error { _, _, _, err := decodeRel(b); return err },
 		"reject":  func(b []byte) error { _, err := decodeReject(12, b); return err },
-		"learner": func(b []byte) error { _, err := decodeLearner(b); return err },
+		"learner": func(b []byte) error { _, err := DefaultSchema().decodeLearner(b); return err },
 	}
 	for name, rec := range records {
 		if err := decode[name](rec); err != nil {

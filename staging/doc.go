@@ -1,8 +1,10 @@
-// Package staging is the first pass: it streams the learner CSV, turns each
-// row into the graph entities of the data contract (docs/learners-csv.md),
-// and stages them, deduplicated and merged in file order, into the buckets
-// of the state file (package checkpoint). Package graphwrite reads them back
-// with ReadNodes and ReadRels.
+// Package staging is the first pass: it streams a CSV, turns each row into
+// graph entities by a mapping (package model; the built-in one is the
+// learner contract, docs/learners-csv.md), and stages them, deduplicated and
+// merged in file order, into the buckets of the state file (package
+// checkpoint). The buckets are those of the mapping's graph schema
+// (Schema, stored with the mapping: ReadSchema); packages graphwrite and
+// export read them back with ReadNodes and ReadRels and that schema.
 //
 // A row is either staged whole or rejected whole with a reason; rows are
 // committed in batches, each in one bbolt transaction together with the
@@ -29,6 +31,9 @@
 //     doubles: stage such files with a higher limit (GOMEMLIMIT).
 //   - Everything returned by ReadNodes and ReadRels is copied out of bbolt and
 //     stays valid after the transaction ends.
+//   - "Learner" in names (learner record, LearnerKey, PerLearner) means the
+//     mapping's root, whatever its label; the layout is the same for any
+//     schema: one record per root node, one bucket per shared label or type.
 //   - The input must be a regular file (input.go): it is opened without
 //     blocking and a FIFO, pipe, device or directory is refused
 //     (ErrNotRegular), since resume seeks into it.

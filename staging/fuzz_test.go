@@ -82,7 +82,7 @@ func checkRow(t *testing.T, row Row, sandID string) {
 	}
 	keys := map[string]bool{}
 	for _, n := range row.Nodes {
-		spec, ok := NodeSpecOf(n.Label)
+		spec, ok := DefaultSchema().NodeSpecOf(n.Label)
 		if !ok {
 			t.Fatalf("node of unknown label %q", n.Label)
 		}
@@ -112,7 +112,7 @@ func checkRow(t *testing.T, row Row, sandID string) {
 	}
 	rels := map[string]bool{}
 	for _, r := range row.Rels {
-		spec, ok := RelSpecOf(r.Type)
+		spec, ok := DefaultSchema().RelSpecOf(r.Type)
 		if !ok {
 			t.Fatalf("relationship of unknown type %q", r.Type)
 		}
@@ -329,7 +329,7 @@ func model(t *testing.T, h *Header, body string) Dump {
 			order = append(order, k)
 		}
 		for _, rel := range row.Rels {
-			spec, _ := RelSpecOf(rel.Type)
+			spec, _ := DefaultSchema().RelSpecOf(rel.Type)
 			k := "rel\x00" + rel.Type + "\x00" + rel.Start + "\x00" + rel.End
 			if v := rel.Props.Get(spec.KeyProp); spec.KeyProp != "" && v != nil {
 				k += "\x00" + string(appendValue(nil, v))

@@ -112,10 +112,10 @@ func stagedHashes(t *testing.T, path string) (raw, dumped string) {
 // dumpTo writes every staged entity and reject, as the read API returns
 // them, to h.
 func dumpTo(h hash.Hash, tx *bolt.Tx) error {
-	for _, s := range Nodes() {
+	for _, s := range DefaultSchema().Nodes() {
 		var after []byte
 		for {
-			nodes, last, err := ReadNodes(tx, s.Label, Range{}, after, 10000)
+			nodes, last, err := ReadNodes(tx, DefaultSchema(), s.Label, Range{}, after, 10000)
 			if err != nil {
 				return err
 			}
@@ -128,10 +128,10 @@ func dumpTo(h hash.Hash, tx *bolt.Tx) error {
 			after = last
 		}
 	}
-	for _, s := range Rels() {
+	for _, s := range DefaultSchema().Rels() {
 		var after []byte
 		for {
-			rels, last, err := ReadRels(tx, s.Type, Range{}, after, 10000)
+			rels, last, err := ReadRels(tx, DefaultSchema(), s.Type, Range{}, after, 10000)
 			if err != nil {
 				return err
 			}

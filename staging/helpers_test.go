@@ -95,7 +95,8 @@ func checkConsistency(t testing.TB, path string) {
 	}
 }
 
-// dump reads back everything staged in the state file at path. Every
+// dump reads back everything staged in the state file at path, by the
+// schema of the mapping it was staged with. Every
 // bucket is read in small pages, and per-learner buckets also in three
 // partitions, which must give the same entities as one full scan.
 func dump(t testing.TB, path string) Dump {
@@ -107,12 +108,16 @@ func dump(t testing.TB, path string) Dump {
 	defer db.Close()
 	d := Dump{Nodes: map[string][]Node{}, Rels: map[string][]Rel{}}
 	err = db.View(func(tx *bolt.Tx) error {
-		for _, s := range Nodes() {
+		schema, err := ReadSchema(tx)
+		if err != nil {
+			return err
+		}
+		for _, s := range schema.Nodes() {
 			nodes := readAll(t, tx, s.PerLearner, 1, func(r Range, after []byte) ([]Node, []byte, error) {
-				return ReadNodes(tx, s.Label, r, after, 2)
+				return ReadNodes(tx, schema, s.Label, r, after, 2)
 			})
 			parts := readAll(t, tx, s.PerLearner, 3, func(r Range, after []byte) ([]Node, []byte, error) {
-				return ReadNodes(tx, s.Label, r, after, 2)
+				return ReadNodes(tx, schema, s.Label, r, after, 2)
 			})
 			if diff := cmp.Diff(nodes, parts, cmpOpts...); diff != "" {
 				t.Errorf("%s: three partitions differ from one scan (-one +three):\n%s", s.Label, diff)
@@ -121,12 +126,12 @@ func dump(t testing.TB, path string) Dump {
 				d.Nodes[s.Label] = sortNodes(nodes)
 			}
 		}
-		for _, s := range Rels() {
+		for _, s := range schema.Rels() {
 			rels := readAll(t, tx, s.PerLearner(), 1, func(r Range, after []byte) ([]Rel, []byte, error) {
-				return ReadRels(tx, s.Type, r, after, 2)
+				return ReadRels(tx, schema, s.Type, r, after, 2)
 			})
 			parts := readAll(t, tx, s.PerLearner(), 3, func(r Range, after []byte) ([]Rel, []byte, error) {
-				return ReadRels(tx, s.Type, r, after, 2)
+				return ReadRels(tx, schema, s.Type, r, after, 2)
 			})
 			if diff := cmp.Diff(rels, parts, cmpOpts...); diff != "" {
 				t.Errorf("%s: three partitions differ from one scan (-one +three):\n%s", s.Type, diff)
@@ -214,7 +219,7 @@ func date(t testing.TB, s string) Date {
 // counts builds expected counters: every label and type is present, zero
 // unless given.
 func counts(rows checkpoint.Rows, nodes, rels map[string]int64) checkpoint.Counts {
-	c := checkpoint.NewCounts(Labels(), Types())
+	c := checkpoint.NewCounts(DefaultSchema().Labels(), DefaultSchema().Types())
 	c.Rows = rows
 	for k, v := range nodes {
 		c.Nodes[k] = v

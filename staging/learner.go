@@ -25,56 +25,8 @@ import (
 // the relationship's key, so keys, order and resume points are those of a
 // bucket holding one value per relationship.
 
-// slots are the per-learner labels and types, in the order of their slot
-// numbers. Read-only.
-var slots = perLearnerNames()
-
-// relSlot[i] is true when slot i holds relationships. Read-only.
-var relSlot = func() []bool {
-	rel := make([]bool, len(slots))
-	for i, name := range slots {
-		_, rel[i] = RelSpecOf(name)
-	}
-	return rel
-}()
-
-// slotKeyProp[i] is the key property of slot i's relationship type, if
-// any. Read-only.
-var slotKeyProp = func() []string {
-	props := make([]string, len(slots))
-	for i, name := range slots {
-		spec, _ := RelSpecOf(name)
-		props[i] = spec.KeyProp
-	}
-	return props
-}()
-
-// slotOf maps a per-learner label or type to its slot. Read-only.
-var slotOf = func() map[string]int {
-	m := map[string]int{}
-	for i, name := range slots {
-		m[name] = i
-	}
-	return m
-}()
-
-func perLearnerNames() []string {
-	var names []string
-	for _, s := range Nodes() {
-		if s.PerLearner {
-			names = append(names, s.Label)
-		}
-	}
-	for _, s := range Rels() {
-		if s.PerLearner() {
-			names = append(names, s.Type)
-		}
-	}
-	return names
-}
-
 // isRelSlot reports whether slot holds relationships.
-func isRelSlot(slot int) bool { return relSlot[slot] }
+func (s *Schema) isRelSlot(slot int) bool { return s.relSlot[slot] }
 
 // section is one slot of a learner record, decoded.
 type section struct {
@@ -91,12 +43,13 @@ type learnerRel struct {
 
 // learnerRecord is a learner record, decoded.
 type learnerRecord struct {
+	s        *Schema
 	sandID   string
 	sections []section // by slot
 }
 
-func newLearnerRecord(sandID string) learnerRecord {
-	return learnerRecord{sandID: sandID, sections: make([]section, len(slots))}
+func (s *Schema) newLearnerRecord(sandID string) learnerRecord {
+	return learnerRecord{s: s, sandID: sandID, sections: make([]section, len(s.slots))}
 }
 
 // addNode sets the node of slot (a row holds each per-learner node once).
@@ -119,12 +72,13 @@ func (r *learnerRecord) sortRels() {
 	}
 }
 
-// entities returns how many entities the section of slot holds.
-func (s section) entities(slot int) int64 {
+// entities returns how many entities the section holds; rel tells whether
+// its slot holds relationships.
+func (s section) entities(rel bool) int64 {
 	switch {
 	case !s.present:
 		return 0
-	case isRelSlot(slot):
+	case rel:
 		return int64(len(s.rels))
 	}
 	return 1
@@ -133,7 +87,7 @@ func (s section) entities(slot int) int64 {
 // merge lays later over r by the contract's merge rule and returns how
 // many entities per slot later added that r did not have.
 func (r *learnerRecord) merge(later learnerRecord) []int64 {
-	added := make([]int64, len(slots))
+	added := make([]int64, len(r.s.slots))
 	for i, ls := range later.sections {
 		if !ls.present {
 			continue
@@ -141,10 +95,10 @@ func (r *learnerRecord) merge(later learnerRecord) []int64 {
 		s := &r.sections[i]
 		if !s.present {
 			*s = ls
-			added[i] = ls.entities(i)
+			added[i] = ls.entities(r.s.isRelSlot(i))
 			continue
 		}
-		if !isRelSlot(i) {
+		if !r.s.isRelSlot(i) {
 			s.props = s.props.Merge(ls.props)
 			continue
 		}
@@ -187,7 +141,7 @@ func (r *learnerRecord) encode(b []byte) []byte {
 		}
 		b = append(b, byte(i))
 		start := len(b)
-		if isRelSlot(i) {
+		if r.s.isRelSlot(i) {
 			b = binary.AppendUvarint(b, uint64(len(s.rels)))
 			for _, rel := range s.rels {
 				b = appendString(b, string(rel.suffix))
@@ -218,9 +172,9 @@ func (r *learnerRecord) reset(sandID string) {
 // relSuffix is the key of a per-learner relationship after the learner's
 // ordinal: its end key and, for a type with a key property, that
 // property's value (a null is a value of its own).
-func relSuffix(slot int, end string, p Props) []byte {
+func (s *Schema) relSuffix(slot int, end string, p Props) []byte {
 	k := appendString(nil, end)
-	if prop := slotKeyProp[slot]; prop != "" {
+	if prop := s.slotKeyProp[slot]; prop != "" {
 		if v := p.Get(prop); v == nil {
 			k = append(k, 0)
 		} else {
@@ -231,21 +185,21 @@ func relSuffix(slot int, end string, p Props) []byte {
 }
 
 // decodeLearner decodes a whole learner record.
-func decodeLearner(v []byte) (learnerRecord, error) {
+func (s *Schema) decodeLearner(v []byte) (learnerRecord, error) {
 	d := newDecoder(v)
-	r := newLearnerRecord(d.string())
+	r := s.newLearnerRecord(d.string())
 	for d.err == nil && len(d.b) > 0 {
-		slot, payload := d.section()
+		slot, payload := d.section(len(s.slots))
 		if d.err != nil {
 			break
 		}
-		s := &r.sections[slot]
-		s.present = true
+		sec := &r.sections[slot]
+		sec.present = true
 		pd := &decoder{b: payload}
-		if isRelSlot(slot) {
-			s.rels = pd.rels()
+		if s.isRelSlot(slot) {
+			sec.rels = pd.rels()
 		} else {
-			s.props = pd.props()
+			sec.props = pd.props()
 		}
 		if err := pd.done(); err != nil {
 			return r, err
@@ -254,11 +208,11 @@ func decodeLearner(v []byte) (learnerRecord, error) {
 	return r, d.done()
 }
 
-// section reads the next section's slot and payload.
-func (d *decoder) section() (int, []byte) {
+// section reads the next section's slot (one of slots) and payload.
+func (d *decoder) section(slots int) (int, []byte) {
 	slot := int(d.byte())
 	n := d.uvarint()
-	if d.err == nil && (slot >= len(slots) || n > uint64(len(d.b))) {
+	if d.err == nil && (slot >= slots || n > uint64(len(d.b))) {
 		d.fail()
 	}
 	if d.err != nil {
@@ -283,12 +237,12 @@ func (d *decoder) rels() []learnerRel {
 // learnerSection returns the sandId of a learner record and the payload
 // of slot, without decoding (or copying) anything else; ok is false when
 // the learner has nothing in slot. Both slices point into v.
-func learnerSection(v []byte, slot int) (sandID, payload []byte, ok bool, err error) {
+func (s *Schema) learnerSection(v []byte, slot int) (sandID, payload []byte, ok bool, err error) {
 	d := newDecoder(v)
 	sandID = d.raw()
 	for d.err == nil && len(d.b) > 0 {
-		s, p := d.section()
-		if d.err == nil && s == slot {
+		got, p := d.section(len(s.slots))
+		if d.err == nil && got == slot {
 			return sandID, p, true, nil
 		}
 	}

@@ -34,6 +34,17 @@ func ReadPlan(tx *bolt.Tx) (*Plan, error) {
 	return PlanOf(stored)
 }
 
+// ReadSchema returns the graph schema of the mapping a state file was
+// staged with: what its buckets hold, and what the read API (ReadNodes,
+// ReadRels) reads with.
+func ReadSchema(tx *bolt.Tx) (*Schema, error) {
+	p, err := ReadPlan(tx)
+	if err != nil {
+		return nil, err
+	}
+	return p.schema, nil
+}
+
 // PlanOf parses and compiles a stored mapping.
 func PlanOf(stored checkpoint.Mapping) (*Plan, error) {
 	if stored.SHA256 == defaultPlan.model.Hash && stored.Text == string(defaultPlan.model.Text) {

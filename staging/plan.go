@@ -20,6 +20,7 @@ var ErrMapping = errors.New("mapping not supported by staging")
 // interprets the mapping.
 type Plan struct {
 	model    *graphmodel.Model
+	schema   *Schema
 	columns  []string // the mapping's columns; a column's id is its index
 	rootCol  int      // the column of the root's key
 	entities []entityPlan
@@ -83,16 +84,12 @@ var defaultPlan = func() *Plan {
 func (p *Plan) Model() *graphmodel.Model { return p.model }
 
 // Compile turns a validated mapping into a staging plan. It refuses what
-// staging cannot stage yet, with ErrMapping: a graph schema other than the
-// learner contract's (the state file's buckets are still the contract's),
-// a composite key, a relationship to an entity of a JSON array.
+// staging cannot stage yet, with ErrMapping: a composite key, a
+// relationship to an entity of a JSON array.
 func Compile(m *graphmodel.Model) (*Plan, error) {
 	var errs []string
 	fail := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
-	if !sameSchema(m) {
-		fail("its graph schema (nodes, relationships) differs from the built-in learners.yaml: staging stores the learner contract's schema only, so far; change the entities and checks, not the schema")
-	}
-	p := &Plan{model: m, columns: m.Columns}
+	p := &Plan{model: m, schema: newSchema(m), columns: m.Columns}
 	labels := map[string]graphmodel.Node{}
 	for _, n := range m.Nodes {
 		labels[n.Label] = n
@@ -145,16 +142,6 @@ func Compile(m *graphmodel.Model) (*Plan, error) {
 		return nil, fmt.Errorf("%w: %s: %s", ErrMapping, m.Source, strings.Join(errs, "; "))
 	}
 	return p, nil
-}
-
-// sameSchema reports whether m's graph schema is the built-in one.
-func sameSchema(m *graphmodel.Model) bool {
-	d := graphmodel.Default()
-	return m.Root == d.Root && slices.EqualFunc(m.NodeSpecs(), d.NodeSpecs(), func(a, b graphmodel.NodeSpec) bool {
-		return a.Label == b.Label && a.Key == b.Key && a.PerLearner == b.PerLearner && a.DataPrefix == b.DataPrefix && slices.Equal(a.Props, b.Props)
-	}) && slices.EqualFunc(m.RelSpecs(), d.RelSpecs(), func(a, b graphmodel.RelSpec) bool {
-		return a.Type == b.Type && a.Start == b.Start && a.End == b.End && a.KeyProp == b.KeyProp && a.FromRoot == b.FromRoot && slices.Equal(a.Props, b.Props)
-	})
 }
 
 func (p *Plan) column(name string) int { return slices.Index(p.columns, name) }

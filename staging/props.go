@@ -84,8 +84,9 @@ func (p Props) Merge(later Props) Props {
 // entity's key property: equal to its bucket key), and is not compared.
 func mergeChanged(p, later Props, same string) (Props, bool) {
 	changed := false
+	known := p != nil // not p's state in the loop: a name before same sets it
 	for _, q := range later {
-		if q.Name == same && p != nil {
+		if q.Name == same && known {
 			continue
 		}
 		if !sameValue(p.Get(q.Name), q.Value) {

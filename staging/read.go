@@ -22,8 +22,8 @@ import (
 //
 // Damage met on the way is a *checkpoint.DamagedError, never a crash or a
 // changed value.
-func ReadNodes(tx *bolt.Tx, label string, r Range, after []byte, limit int) (nodes []Node, last []byte, err error) {
-	last, err = EachNode(tx, label, r, after, limit, func(_ []byte, n Node) { nodes = append(nodes, n) })
+func ReadNodes(tx *bolt.Tx, s *Schema, label string, r Range, after []byte, limit int) (nodes []Node, last []byte, err error) {
+	last, err = EachNode(tx, s, label, r, after, limit, func(_ []byte, n Node) { nodes = append(nodes, n) })
 	return nodes, last, err
 }
 
@@ -31,16 +31,16 @@ func ReadNodes(tx *bolt.Tx, label string, r Range, after []byte, limit int) (nod
 // under, instead of collecting them: the key of a per-learner node starts
 // with its learner's ordinal (see Ordinal). The key is valid only during
 // fn.
-func EachNode(tx *bolt.Tx, label string, r Range, after []byte, limit int, fn func(key []byte, n Node)) (last []byte, err error) {
+func EachNode(tx *bolt.Tx, s *Schema, label string, r Range, after []byte, limit int, fn func(key []byte, n Node)) (last []byte, err error) {
 	err = checkpoint.Guard(tx.DB().Path(), func() error {
-		last, err = eachNode(tx, label, r, after, limit, fn)
+		last, err = eachNode(tx, s, label, r, after, limit, fn)
 		return err
 	})
 	return last, err
 }
 
-func eachNode(tx *bolt.Tx, label string, r Range, after []byte, limit int, fn func([]byte, Node)) ([]byte, error) {
-	spec, ok := NodeSpecOf(label)
+func eachNode(tx *bolt.Tx, s *Schema, label string, r Range, after []byte, limit int, fn func([]byte, Node)) ([]byte, error) {
+	spec, ok := s.NodeSpecOf(label)
 	if !ok {
 		return nil, fmt.Errorf("read nodes: unknown label %q", label)
 	}
@@ -51,7 +51,7 @@ func eachNode(tx *bolt.Tx, label string, r Range, after []byte, limit int, fn fu
 	var last []byte
 	var err error
 	if spec.PerLearner {
-		last, err = scanLearnerNodes(tx, slotOf[label], r, after, limit, add)
+		last, err = s.scanLearnerNodes(tx, s.slotOf[label], r, after, limit, add)
 	} else {
 		last, err = scan(tx, nodeBucket(label), r, after, limit, func(k, v []byte) error {
 			p, err := decodeNode(v)
@@ -66,31 +66,31 @@ func eachNode(tx *bolt.Tx, label string, r Range, after []byte, limit int, fn fu
 }
 
 // ReadRels is ReadNodes for relationships of type typ.
-func ReadRels(tx *bolt.Tx, typ string, r Range, after []byte, limit int) (rels []Rel, last []byte, err error) {
-	last, err = EachRel(tx, typ, r, after, limit, func(_ []byte, rel Rel) { rels = append(rels, rel) })
+func ReadRels(tx *bolt.Tx, s *Schema, typ string, r Range, after []byte, limit int) (rels []Rel, last []byte, err error) {
+	last, err = EachRel(tx, s, typ, r, after, limit, func(_ []byte, rel Rel) { rels = append(rels, rel) })
 	return rels, last, err
 }
 
 // EachRel is EachNode for relationships of type typ: the key of a
 // per-learner relationship starts with the ordinal of the learner it
 // starts at.
-func EachRel(tx *bolt.Tx, typ string, r Range, after []byte, limit int, fn func(key []byte, rel Rel)) (last []byte, err error) {
+func EachRel(tx *bolt.Tx, s *Schema, typ string, r Range, after []byte, limit int, fn func(key []byte, rel Rel)) (last []byte, err error) {
 	err = checkpoint.Guard(tx.DB().Path(), func() error {
-		last, err = eachRel(tx, typ, r, after, limit, fn)
+		last, err = eachRel(tx, s, typ, r, after, limit, fn)
 		return err
 	})
 	return last, err
 }
 
-func eachRel(tx *bolt.Tx, typ string, r Range, after []byte, limit int, fn func([]byte, Rel)) ([]byte, error) {
-	spec, ok := RelSpecOf(typ)
+func eachRel(tx *bolt.Tx, s *Schema, typ string, r Range, after []byte, limit int, fn func([]byte, Rel)) ([]byte, error) {
+	spec, ok := s.RelSpecOf(typ)
 	if !ok {
 		return nil, fmt.Errorf("read relationships: unknown type %q", typ)
 	}
 	var last []byte
 	var err error
 	if spec.PerLearner() {
-		last, err = scanLearnerRels(tx, slotOf[typ], r, after, limit, func(k []byte, start, end string, p Props) {
+		last, err = s.scanLearnerRels(tx, s.slotOf[typ], r, after, limit, func(k []byte, start, end string, p Props) {
 			fn(k, Rel{Type: typ, Start: start, End: end, Props: p})
 		})
 	} else {
@@ -109,14 +109,14 @@ func eachRel(tx *bolt.Tx, typ string, r Range, after []byte, limit int, fn func(
 // scanLearnerNodes reads the nodes of slot from the learner records of r
 // after the ordinal key after, at most limit, and returns the key of the
 // last one.
-func scanLearnerNodes(tx *bolt.Tx, slot int, r Range, after []byte, limit int, add func([]byte, Props)) ([]byte, error) {
+func (s *Schema) scanLearnerNodes(tx *bolt.Tx, slot int, r Range, after []byte, limit int, add func([]byte, Props)) ([]byte, error) {
 	var last []byte
 	n := 0
 	err := scanLearners(tx, r, after, limit, func(k, v []byte) (bool, error) {
 		if after != nil && bytes.Equal(k, after) {
 			return false, nil
 		}
-		_, payload, ok, err := learnerSection(v, slot)
+		_, payload, ok, err := s.learnerSection(v, slot)
 		if err != nil || !ok {
 			return false, err
 		}
@@ -135,11 +135,11 @@ func scanLearnerNodes(tx *bolt.Tx, slot int, r Range, after []byte, limit int, a
 // scanLearnerRels reads the relationships of slot from the learner records
 // of r after the key after (ordinal + suffix), at most limit, and returns
 // the key of the last one.
-func scanLearnerRels(tx *bolt.Tx, slot int, r Range, after []byte, limit int, add func(key []byte, start, end string, p Props)) ([]byte, error) {
+func (s *Schema) scanLearnerRels(tx *bolt.Tx, slot int, r Range, after []byte, limit int, add func(key []byte, start, end string, p Props)) ([]byte, error) {
 	var last []byte
 	n := 0
 	err := scanLearners(tx, r, after, limit, func(k, v []byte) (bool, error) {
-		rawID, payload, ok, err := learnerSection(v, slot)
+		rawID, payload, ok, err := s.learnerSection(v, slot)
 		if err != nil || !ok {
 			return false, err
 		}

@@ -6,11 +6,12 @@ import (
 	graphmodel "github.com/learnergraph/importer/model"
 )
 
-// The graph schema the state file's buckets hold: the built-in mapping's
-// (learners.yaml, package model). Every label, relationship type and key
-// property name that reaches Cypher comes from here, never from the data.
+// The graph schema a state file's buckets hold: the one of the mapping it
+// was staged with (ReadSchema), compiled once per run. Every label,
+// relationship type and key property name that reaches Cypher comes from a
+// Schema, never from the data.
 
-// Node labels of the learner contract.
+// Node labels of the learner contract (the built-in learners.yaml).
 const (
 	Learner           = "Learner"
 	Country           = "Country"
@@ -41,52 +42,119 @@ type NodeSpec = graphmodel.NodeSpec
 // RelSpec describes one relationship type (see graphmodel.RelSpec).
 type RelSpec = graphmodel.RelSpec
 
-// The schema, derived once. Read-only.
-var (
-	nodeSpecs = graphmodel.Default().NodeSpecs()
-	relSpecs  = graphmodel.Default().RelSpecs()
-)
+// Schema is a mapping's graph schema and the layout of its buckets: which
+// labels and types are per-learner (kept in the root's record, one slot
+// each) and which are shared (one bucket each). "Learner" names the root
+// node whatever its label. Read-only once built.
+type Schema struct {
+	root  string
+	nodes []NodeSpec
+	rels  []RelSpec
+
+	// slots are the per-learner labels and types, in the order of their
+	// slot numbers in a learner record (learner.go).
+	slots       []string
+	relSlot     []bool   // slot i holds relationships
+	slotKeyProp []string // the key property of slot i's type, if any
+	slotOf      map[string]int
+
+	// sharedNames are the shared labels and types (the kinds of shared
+	// entities), in the order their buckets are written.
+	sharedNames   []string
+	sharedKeyProp []string // a shared label's key property; "" for a type
+	sharedKind    map[string]int
+	isRel         map[string]bool // every type: true; every label: false
+}
+
+// newSchema derives the schema and bucket layout of a validated model.
+func newSchema(m *graphmodel.Model) *Schema {
+	s := &Schema{root: m.Root, nodes: m.NodeSpecs(), rels: m.RelSpecs(),
+		slotOf: map[string]int{}, sharedKind: map[string]int{}, isRel: map[string]bool{}}
+	for _, n := range s.nodes {
+		s.isRel[n.Label] = false
+		if n.PerLearner {
+			s.addSlot(n.Label, false, "")
+		}
+	}
+	for _, r := range s.rels {
+		s.isRel[r.Type] = true
+		if r.PerLearner() {
+			s.addSlot(r.Type, true, r.KeyProp)
+		}
+	}
+	for _, n := range s.nodes {
+		if !n.PerLearner {
+			s.addShared(n.Label, n.Key)
+		}
+	}
+	for _, r := range s.rels {
+		if !r.PerLearner() {
+			s.addShared(r.Type, "")
+		}
+	}
+	return s
+}
+
+func (s *Schema) addSlot(name string, rel bool, keyProp string) {
+	s.slotOf[name] = len(s.slots)
+	s.slots = append(s.slots, name)
+	s.relSlot = append(s.relSlot, rel)
+	s.slotKeyProp = append(s.slotKeyProp, keyProp)
+}
+
+func (s *Schema) addShared(name, keyProp string) {
+	s.sharedKind[name] = len(s.sharedNames)
+	s.sharedNames = append(s.sharedNames, name)
+	s.sharedKeyProp = append(s.sharedKeyProp, keyProp)
+}
+
+// DefaultSchema returns the built-in learners.yaml's schema.
+func DefaultSchema() *Schema { return defaultPlan.schema }
+
+// Root returns the label of the partition root (the learner contract's
+// Learner).
+func (s *Schema) Root() string { return s.root }
 
 // Nodes returns the node labels in load order.
-func Nodes() []NodeSpec { return slices.Clone(nodeSpecs) }
+func (s *Schema) Nodes() []NodeSpec { return slices.Clone(s.nodes) }
 
 // Rels returns the relationship types in load order.
-func Rels() []RelSpec { return slices.Clone(relSpecs) }
+func (s *Schema) Rels() []RelSpec { return slices.Clone(s.rels) }
 
 // NodeSpecOf returns the spec of label; ok is false for an unknown label.
-func NodeSpecOf(label string) (spec NodeSpec, ok bool) {
-	for _, s := range nodeSpecs {
-		if s.Label == label {
-			return s, true
+func (s *Schema) NodeSpecOf(label string) (spec NodeSpec, ok bool) {
+	for _, n := range s.nodes {
+		if n.Label == label {
+			return n, true
 		}
 	}
 	return NodeSpec{}, false
 }
 
 // RelSpecOf returns the spec of a relationship type.
-func RelSpecOf(typ string) (spec RelSpec, ok bool) {
-	for _, s := range relSpecs {
-		if s.Type == typ {
-			return s, true
+func (s *Schema) RelSpecOf(typ string) (spec RelSpec, ok bool) {
+	for _, r := range s.rels {
+		if r.Type == typ {
+			return r, true
 		}
 	}
 	return RelSpec{}, false
 }
 
 // Labels returns every node label, in load order.
-func Labels() []string {
-	var out []string
-	for _, s := range nodeSpecs {
-		out = append(out, s.Label)
+func (s *Schema) Labels() []string {
+	out := make([]string, 0, len(s.nodes))
+	for _, n := range s.nodes {
+		out = append(out, n.Label)
 	}
 	return out
 }
 
 // Types returns every relationship type, in load order.
-func Types() []string {
-	var out []string
-	for _, s := range relSpecs {
-		out = append(out, s.Type)
+func (s *Schema) Types() []string {
+	out := make([]string, 0, len(s.rels))
+	for _, r := range s.rels {
+		out = append(out, r.Type)
 	}
 	return out
 }

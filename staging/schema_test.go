@@ -4,6 +4,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/learnergraph/importer/checkpoint"
+	graphmodel "github.com/learnergraph/importer/model"
 )
 
 // TestBuiltInMappingIsTheContractSchema: the schema derived from
@@ -35,10 +38,59 @@ func TestBuiltInMappingIsTheContractSchema(t *testing.T) {
 	for i := range wantRels {
 		wantRels[i].FromRoot = wantRels[i].Start == Learner
 	}
-	if diff := cmp.Diff(wantNodes, Nodes()); diff != "" {
+	if diff := cmp.Diff(wantNodes, DefaultSchema().Nodes()); diff != "" {
 		t.Errorf("node labels (-1f97e1a +learners.yaml):\n%s", diff)
 	}
-	if diff := cmp.Diff(wantRels, Rels()); diff != "" {
+	if diff := cmp.Diff(wantRels, DefaultSchema().Rels()); diff != "" {
 		t.Errorf("relationship types (-1f97e1a +learners.yaml):\n%s", diff)
+	}
+}
+
+// ticketsYAML has a schema of its own, whose shared label's key property
+// (zone) sorts after another of its properties (area).
+const ticketsYAML = `version: 1
+root: Ticket
+columns: [ticket, zone, area]
+nodes:
+  - {label: Zone, key: zone, properties: [zone, area]}
+  - {label: Ticket, key: ticket, partitioned: true, properties: [ticket]}
+relationships:
+  - {type: IN_ZONE, from: Ticket, to: Zone}
+  - {type: NEXT_TO, from: Zone, to: Ticket}
+entities:
+  - node: Ticket
+    key: {column: ticket, required: true}
+  - node: Zone
+    key: {column: zone}
+    properties: [{name: area, column: area}]
+    relationships: [{type: IN_ZONE, from: Ticket}, {type: NEXT_TO, to: Ticket}]
+`
+
+// TestAnotherSchemaStages: a mapping with labels and types of its own
+// stages into buckets of its own and reads back through the read API; a
+// repeated shared node keeps its key property (it sorts after another one).
+func TestAnotherSchemaStages(t *testing.T) {
+	m, err := graphmodel.Parse("tickets.yaml", []byte(ticketsYAML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := stageString(t, "ticket,zone,area\nT1,Z1,North\nT2,Z1,\nT1,Z2,South\n,Z3,East\n", Options{Mapping: m})
+	got := dump(t, state)
+	in := func(start, end string) Rel { return Rel{Type: "IN_ZONE", Start: start, End: end, Props: Props{}} }
+	next := func(start, end string) Rel { return Rel{Type: "NEXT_TO", Start: start, End: end, Props: Props{}} }
+	want := Dump{
+		Nodes: map[string][]Node{
+			"Ticket": {{"Ticket", "T1", props("ticket", "T1")}, {"Ticket", "T2", props("ticket", "T2")}},
+			"Zone":   {{"Zone", "Z1", props("area", "North", "zone", "Z1")}, {"Zone", "Z2", props("area", "South", "zone", "Z2")}},
+		},
+		Rels: map[string][]Rel{
+			"IN_ZONE": {in("T1", "Z1"), in("T1", "Z2"), in("T2", "Z1")},
+			"NEXT_TO": {next("Z1", "T1"), next("Z1", "T2"), next("Z2", "T1")},
+		},
+		Rejects: []Reject{{Line: 5, Reason: "missing ticket", Record: ",Z3,East"}},
+	}
+	got.Counts, got.Mark = checkpoint.Counts{}, checkpoint.StageMark{}
+	if diff := cmp.Diff(want, got, cmpOpts...); diff != "" {
+		t.Errorf("staged tickets (-want +got):\n%s", diff)
 	}
 }

@@ -101,7 +101,7 @@ func Stage(ctx context.Context, input, state string, opt Options) (checkpoint.Co
 		return checkpoint.Counts{}, err
 	}
 	db, err := checkpoint.Create(state, opt.Overwrite, func(tx *bolt.Tx) error {
-		if err := createBuckets(tx); err != nil {
+		if err := plan.schema.createBuckets(tx); err != nil {
 			return err
 		}
 		if err := checkpoint.WriteInput(tx, in); err != nil {
@@ -114,7 +114,7 @@ func Stage(ctx context.Context, input, state string, opt Options) (checkpoint.Co
 		if err := checkpoint.WriteStageMark(tx, mark); err != nil {
 			return err
 		}
-		return checkpoint.WriteCounts(tx, checkpoint.NewCounts(Labels(), Types()))
+		return checkpoint.WriteCounts(tx, checkpoint.NewCounts(plan.schema.Labels(), plan.schema.Types()))
 	})
 	if err != nil {
 		return checkpoint.Counts{}, err
@@ -239,7 +239,7 @@ func run(ctx context.Context, db *bolt.DB, state string, f *os.File, in checkpoi
 	if err != nil {
 		return checkpoint.Counts{}, err
 	}
-	w, err := newWriter(db, opt.indexHash)
+	w, err := newWriter(db, h.plan.schema, opt.indexHash)
 	if err != nil {
 		return checkpoint.Counts{}, err
 	}

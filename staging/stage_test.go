@@ -226,7 +226,7 @@ func TestStageFileOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	nodes, _, err := ReadNodes(tx, Learner, Range{}, nil, 10)
+	nodes, _, err := ReadNodes(tx, DefaultSchema(), Learner, Range{}, nil, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +234,7 @@ func TestStageFileOrder(t *testing.T) {
 	for _, n := range nodes {
 		keys = append(keys, n.Key)
 	}
-	rels, _, err := ReadRels(tx, HasSkill, Range{}, nil, 10)
+	rels, _, err := ReadRels(tx, DefaultSchema(), HasSkill, Range{}, nil, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +244,7 @@ func TestStageFileOrder(t *testing.T) {
 	if diff := cmp.Diff([]string{"L9", "L1", "L5", "L9", "L1", "L1"}, keys); diff != "" {
 		t.Errorf("learners, then HAS_SKILL starts, in bucket order (-want +got):\n%s", diff)
 	}
-	if _, _, err := ReadNodes(tx, "Person", Range{}, nil, 10); err == nil {
+	if _, _, err := ReadNodes(tx, DefaultSchema(), "Person", Range{}, nil, 10); err == nil {
 		t.Error("ReadNodes of an unknown label: no error")
 	}
 }

@@ -51,32 +51,32 @@ func sharedRelKey(spec RelSpec, start, end string, p Props) []byte {
 // entries is how many key/value pairs each bucket of the staged graph
 // holds, by the counters: one learner record per learner, one entry per
 // shared entity and per reject. Open checks it (checkpoint.WriteEntries).
-func entries(c checkpoint.Counts, learners uint64) map[string]int64 {
+func (s *Schema) entries(c checkpoint.Counts, learners uint64) map[string]int64 {
 	m := map[string]int64{string(learnersBucket): int64(learners), string(rejectsBucket): c.Rows.Rejected}
-	for _, s := range Nodes() {
-		if !s.PerLearner {
-			m[string(nodeBucket(s.Label))] = c.Nodes[s.Label]
+	for _, n := range s.nodes {
+		if !n.PerLearner {
+			m[string(nodeBucket(n.Label))] = c.Nodes[n.Label]
 		}
 	}
-	for _, s := range Rels() {
-		if !s.PerLearner() {
-			m[string(relBucket(s.Type))] = c.Relationships[s.Type]
+	for _, r := range s.rels {
+		if !r.PerLearner() {
+			m[string(relBucket(r.Type))] = c.Relationships[r.Type]
 		}
 	}
 	return m
 }
 
 // createBuckets makes every bucket of the staged graph.
-func createBuckets(tx *bolt.Tx) error {
+func (s *Schema) createBuckets(tx *bolt.Tx) error {
 	names := [][]byte{learnersBucket, rejectsBucket}
-	for _, s := range Nodes() {
-		if !s.PerLearner {
-			names = append(names, nodeBucket(s.Label))
+	for _, n := range s.nodes {
+		if !n.PerLearner {
+			names = append(names, nodeBucket(n.Label))
 		}
 	}
-	for _, s := range Rels() {
-		if !s.PerLearner() {
-			names = append(names, relBucket(s.Type))
+	for _, r := range s.rels {
+		if !r.PerLearner() {
+			names = append(names, relBucket(r.Type))
 		}
 	}
 	for _, n := range names {

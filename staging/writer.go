@@ -19,6 +19,7 @@ import (
 // not change is not written again.
 type writer struct {
 	db     *bolt.DB
+	s      *Schema
 	index  *learnerIndex
 	shared []map[string]Props // by shared kind, then bucket key: as staged
 	// started is when this process began staging, recorded as the start
@@ -29,8 +30,8 @@ type writer struct {
 // newWriter builds the writer's memory from the state file: the learner
 // index from the learners bucket (the shared entities are read as batches
 // meet them). hash, when set, replaces the index's hash function.
-func newWriter(db *bolt.DB, hash func(string) uint64) (*writer, error) {
-	w := &writer{db: db, index: newLearnerIndex(), shared: newSharedMaps[Props]()}
+func newWriter(db *bolt.DB, s *Schema, hash func(string) uint64) (*writer, error) {
+	w := &writer{db: db, s: s, index: newLearnerIndex(), shared: newSharedMaps[Props](s)}
 	if hash != nil {
 		w.index = newLearnerIndexHash(hash)
 	}
@@ -106,7 +107,7 @@ func (w *writer) commitTx(b batch) (checkpoint.Counts, error) {
 		if err := w.sample(tx, t.counts.Rows.Read-readBefore); err != nil {
 			return err
 		}
-		if err := checkpoint.WriteEntries(tx, entries(t.counts, t.mark.NextOrdinal)); err != nil {
+		if err := checkpoint.WriteEntries(tx, w.s.entries(t.counts, t.mark.NextOrdinal)); err != nil {
 			return err
 		}
 		return checkpoint.WriteCounts(tx, t.counts)
@@ -159,8 +160,8 @@ func (w *writer) begin(tx *bolt.Tx) (*txWriter, error) {
 	t.learners.FillPercent = 1.0
 	t.rejects = tx.Bucket(rejectsBucket)
 	t.rejects.FillPercent = 1.0
-	for _, name := range sharedNames {
-		if _, isRel := RelSpecOf(name); isRel {
+	for _, name := range w.s.sharedNames {
+		if w.s.isRel[name] {
 			t.buckets[name] = tx.Bucket(relBucket(name))
 		} else {
 			t.buckets[name] = tx.Bucket(nodeBucket(name))
@@ -193,16 +194,16 @@ func (t *txWriter) row(row learnerRow) error {
 		return t.learners.Put(key, row.value)
 	}
 	t.counts.Rows.Duplicates++
-	old, err := decodeLearner(t.learners.Get(key))
+	old, err := t.s.decodeLearner(t.learners.Get(key))
 	if err != nil {
 		return fmt.Errorf("merge learner %d: %w", ord, err)
 	}
-	later, err := decodeLearner(row.value)
+	later, err := t.s.decodeLearner(row.value)
 	if err != nil {
 		return fmt.Errorf("merge learner %d: %w", ord, err)
 	}
 	for slot, n := range old.merge(later) {
-		t.count(slots[slot], n)
+		t.count(t.s.slots[slot], n)
 	}
 	return t.learners.Put(key, old.encode(nil))
 }
@@ -225,16 +226,16 @@ func (t *txWriter) countNew(v []byte) error {
 	d := newDecoder(v)
 	d.string()
 	for d.err == nil && len(d.b) > 0 {
-		slot, payload := d.section()
+		slot, payload := d.section(len(t.s.slots))
 		if d.err != nil {
 			break
 		}
 		n := int64(1)
-		if isRelSlot(slot) {
+		if t.s.isRelSlot(slot) {
 			pd := &decoder{b: payload}
 			n = int64(pd.uvarint())
 		}
-		t.count(slots[slot], n)
+		t.count(t.s.slots[slot], n)
 	}
 	return d.err
 }
@@ -250,7 +251,7 @@ func (t *txWriter) flushShared(shared []map[string]*sharedEntity) error {
 		sort.Strings(keys)
 		for _, k := range keys {
 			if err := t.flushEntity(kind, k, m[k]); err != nil {
-				return fmt.Errorf("merge %s: %w", sharedNames[kind], err)
+				return fmt.Errorf("merge %s: %w", t.s.sharedNames[kind], err)
 			}
 		}
 	}
@@ -259,19 +260,19 @@ func (t *txWriter) flushShared(shared []map[string]*sharedEntity) error {
 
 // flushEntity merges one shared entity into what is staged.
 func (t *txWriter) flushEntity(kind int, key string, e *sharedEntity) error {
-	name := sharedNames[kind]
+	name := t.s.sharedNames[kind]
 	b := t.buckets[name]
 	old, known := t.shared[kind][key]
 	if !known {
 		if v := b.Get([]byte(key)); v != nil {
-			p, err := decodeProps(name, v)
+			p, err := t.s.decodeProps(name, v)
 			if err != nil {
 				return err
 			}
 			old, known = p, true
 		}
 	}
-	p, changed := mergeChanged(old, e.props, sharedKeyProp[kind])
+	p, changed := mergeChanged(old, e.props, t.s.sharedKeyProp[kind])
 	t.shared[kind][key] = p
 	if known && !changed {
 		return nil
@@ -280,7 +281,7 @@ func (t *txWriter) flushEntity(kind int, key string, e *sharedEntity) error {
 		t.count(name, 1)
 	}
 	v := encodeNode(p)
-	if _, isRel := RelSpecOf(name); isRel {
+	if t.s.isRel[name] {
 		v = encodeRel(e.start, e.end, p)
 	}
 	return b.Put([]byte(key), v)

@@ -97,15 +97,15 @@ func (n *neo) baselineWrite(ctx context.Context, db *bolt.DB) (b Baseline, err e
 	var nodes []staging.Node
 	var rels []staging.Rel
 	err = db.View(func(tx *bolt.Tx) error {
-		for _, spec := range staging.Nodes() {
-			ns, _, err := staging.ReadNodes(tx, spec.Label, staging.Range{}, nil, 1<<30)
+		for _, spec := range staging.DefaultSchema().Nodes() {
+			ns, _, err := staging.ReadNodes(tx, staging.DefaultSchema(), spec.Label, staging.Range{}, nil, 1<<30)
 			if err != nil {
 				return err
 			}
 			nodes = append(nodes, ns...)
 		}
-		for _, spec := range staging.Rels() {
-			rs, _, err := staging.ReadRels(tx, spec.Type, staging.Range{}, nil, 1<<30)
+		for _, spec := range staging.DefaultSchema().Rels() {
+			rs, _, err := staging.ReadRels(tx, staging.DefaultSchema(), spec.Type, staging.Range{}, nil, 1<<30)
 			if err != nil {
 				return err
 			}
@@ -120,7 +120,7 @@ func (n *neo) baselineWrite(ctx context.Context, db *bolt.DB) (b Baseline, err e
 	defer s.Close(context.Background())
 	start := time.Now()
 	for _, node := range nodes {
-		spec, _ := staging.NodeSpecOf(node.Label)
+		spec, _ := staging.DefaultSchema().NodeSpecOf(node.Label)
 		q := "MERGE (n:" + quote(spec.Label) + " {" + quote(spec.Key) + ": $key}) SET n += $props"
 		if err := write(ctx, s, q, map[string]any{"key": node.Key, "props": graphwrite.Params(node.Props)}); err != nil {
 			return b, fmt.Errorf("baseline write %s %s: %w", node.Label, node.Key, err)
@@ -144,9 +144,9 @@ func (n *neo) baselineWrite(ctx context.Context, db *bolt.DB) (b Baseline, err e
 // match a null, so a WORKED_AT without a startDate (a key value of its
 // own, unique in the staged data) is created instead.
 func relStatement(r staging.Rel) (string, map[string]any) {
-	spec, _ := staging.RelSpecOf(r.Type)
-	start, _ := staging.NodeSpecOf(spec.Start)
-	end, _ := staging.NodeSpecOf(spec.End)
+	spec, _ := staging.DefaultSchema().RelSpecOf(r.Type)
+	start, _ := staging.DefaultSchema().NodeSpecOf(spec.Start)
+	end, _ := staging.DefaultSchema().NodeSpecOf(spec.End)
 	q := "MATCH (a:" + quote(start.Label) + " {" + quote(start.Key) + ": $s}) " +
 		"MATCH (b:" + quote(end.Label) + " {" + quote(end.Key) + ": $e}) "
 	params := map[string]any{"s": r.Start, "e": r.End, "props": graphwrite.Params(r.Props)}

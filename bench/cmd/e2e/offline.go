@@ -14,6 +14,7 @@ import (
 	"github.com/learnergraph/importer/export"
 	"github.com/learnergraph/importer/graphwrite"
 	"github.com/learnergraph/importer/offline"
+	"github.com/learnergraph/importer/staging"
 )
 
 // Offline is the offline path on the same state file: export, stop Neo4j,
@@ -133,7 +134,7 @@ func runOffline(ctx context.Context, cfg config, statePath string, res *Result) 
 	pid := neo4jPID(cfg.neo4jPID)
 	cfg.logf("offline: constraints")
 	m = startMeter(pid)
-	err = g.EnsureConstraints(ctx)
+	err = g.EnsureConstraints(ctx, staging.DefaultSchema())
 	o.Constraints = m.Stop()
 	if err != nil {
 		return err

@@ -161,7 +161,7 @@ func runBaseline(ctx context.Context, cfg config, n *neo, g *graphwrite.Graph, c
 	if _, err := g.ClearDatabase(ctx); err != nil {
 		return bl, err
 	}
-	if err := g.EnsureConstraints(ctx); err != nil {
+	if err := g.EnsureConstraints(ctx, staging.DefaultSchema()); err != nil {
 		return bl, err
 	}
 	before := n.txCounter(ctx)
@@ -211,12 +211,12 @@ func runStage(ctx context.Context, cfg config, csvPath, statePath string, res *R
 		res.Relationships += v
 		res.staged[k] = v
 	}
-	for _, n := range staging.Nodes() {
+	for _, n := range staging.DefaultSchema().Nodes() {
 		if n.PerLearner {
 			res.staged[learnerGroup] += counts.Nodes[n.Label]
 		}
 	}
-	for _, r := range staging.Rels() {
+	for _, r := range staging.DefaultSchema().Rels() {
 		if r.PerLearner() {
 			res.staged[learnerGroup] += counts.Relationships[r.Type]
 		}

@@ -86,7 +86,7 @@ const learnerGroup = "learners"
 func inProgress(st checkpoint.Status) string {
 	grouped := st.Mode == "create"
 	group := false
-	for _, n := range staging.Nodes() {
+	for _, n := range staging.DefaultSchema().Nodes() {
 		if st.Loaded.Nodes[n.Label] < st.Nodes[n.Label] {
 			if !grouped || !n.PerLearner {
 				return n.Label
@@ -94,7 +94,7 @@ func inProgress(st checkpoint.Status) string {
 			group = true
 		}
 	}
-	for _, r := range staging.Rels() {
+	for _, r := range staging.DefaultSchema().Rels() {
 		if st.Loaded.Relationships[r.Type] < st.Relationships[r.Type] {
 			if !grouped || !r.PerLearner() {
 				return r.Type
