@@ -103,8 +103,9 @@ func newMappingInitCommand(rc *rootConfig) *ffcli.Command {
 		LongHelp: `Reads the CSV's header and its first --sample-rows rows and prints a mapping
 file on stdout: one node label named after the file, keyed by --key, and a
 property per column with the type its sampled values share (int, float,
-bool, date, else string). Edit it — split columns into nodes of their own,
-add relationships and checks — then run "importer mapping check" on it.
+bool, date, datetime, else string). Edit it — split columns into nodes of
+their own, add relationships and checks — then run "importer mapping check"
+on it.
 
 Example:
   importer mapping init --input people.csv --key id > people.yaml`,

@@ -29,11 +29,11 @@ import (
 // shared nodes (ROUTE), and one from a shared node to the root (OPERATES).
 const flightsYAML = `version: 1
 root: Flight
-columns: [flight, date, carrier, carrierName, origin, originCity, dest, destCity, distance]
+columns: [flight, date, carrier, carrierName, origin, originCity, dest, destCity, distance, departs]
 nodes:
   - {label: Airport, key: code, properties: [code, city]}
   - {label: Airline, key: code, properties: [code, name]}
-  - {label: Flight, key: id, partitioned: true, properties: [id, date, distance]}
+  - {label: Flight, key: id, partitioned: true, properties: [id, date, distance, departs]}
 relationships:
   - {type: ROUTE, from: Airport, to: Airport}
   - {type: DEPARTS, from: Flight, to: Airport}
@@ -45,6 +45,7 @@ entities:
     properties:
       - {name: date, column: date, type: date}
       - {name: distance, column: distance, type: int, min: 0}
+      - {name: departs, column: departs, type: datetime}
   - node: Airport
     name: origin
     key: {column: origin}
@@ -83,15 +84,18 @@ func flightRows(n int, seed uint64) [][]string {
 		}
 		return s
 	}
-	rows := [][]string{{"flight", "date", "carrier", "carrierName", "origin", "originCity", "dest", "destCity", "distance"}}
+	rows := [][]string{{"flight", "date", "carrier", "carrierName", "origin", "originCity", "dest", "destCity", "distance", "departs"}}
+	zones := []string{"Z", "-05:00", "+01:30", ""} // "": no offset, UTC
 	for i := 0; i < n; i++ {
 		o, d, a := airports[rng.IntN(len(airports))], airports[rng.IntN(len(airports))], airlines[rng.IntN(len(airlines))]
 		dist := strconv.Itoa(rng.IntN(3000) - 100) // a few negative ones
 		if rng.IntN(5) == 0 {
 			dist = ""
 		}
-		row := []string{"F" + strconv.Itoa(rng.IntN(n*2/3)), time.Date(2013, 1, 1+rng.IntN(60), 0, 0, 0, 0, time.UTC).Format(time.DateOnly),
-			a[0], maybe(a[1]), o[0], maybe(o[1]), d[0], maybe(d[1]), dist}
+		day := time.Date(2013, 1, 1+rng.IntN(60), 0, 0, 0, 0, time.UTC)
+		departs := day.Add(time.Duration(rng.IntN(86400*1000))*time.Millisecond).Format("2006-01-02T15:04:05.999") + zones[rng.IntN(len(zones))]
+		row := []string{"F" + strconv.Itoa(rng.IntN(n*2/3)), day.Format(time.DateOnly),
+			a[0], maybe(a[1]), o[0], maybe(o[1]), d[0], maybe(d[1]), dist, maybe(departs)}
 		if rng.IntN(8) == 0 {
 			row[6], row[7] = "", "" // no destination
 		}
@@ -154,7 +158,15 @@ func expectFlights(rows [][]string) (g graph, rejected int) {
 			continue
 		}
 		day, _ := time.Parse(time.DateOnly, r[1])
-		set("Flight", "id", flight, "date", dbtype.Date(day), "distance", distance)
+		var departs any
+		if r[9] != "" {
+			t, err := time.Parse(time.RFC3339Nano, r[9])
+			if err != nil {
+				t, _ = time.Parse("2006-01-02T15:04:05.999999999", r[9])
+			}
+			departs = t.In(time.FixedZone("Offset", 0)) // as Neo4j returns a DateTime at offset Z
+		}
+		set("Flight", "id", flight, "date", dbtype.Date(day), "distance", distance, "departs", departs)
 		origin, dest, carrier := strings.TrimSpace(r[4]), strings.TrimSpace(r[6]), strings.TrimSpace(r[2])
 		if origin != "" {
 			set("Airport", "code", origin, "city", str(r[5]))

@@ -48,7 +48,7 @@ func TestMappingCheck(t *testing.T) {
 		path + ":" + strconv.Itoa(line("columns: [sandId, sandId")) + `: duplicate column "sandId"`,
 		path + ":" + strconv.Itoa(line("to: Town")) + `: relationship LIVES_IN: to "Town" is not a declared node label`,
 		path + ":" + strconv.Itoa(line("column: sex")) + `: unknown column "sex" (not in columns)`,
-		path + ":" + strconv.Itoa(line("type: integer")) + `: bad type "integer": one of string, int, float, bool, date, list, scalar, flatten`,
+		path + ":" + strconv.Itoa(line("type: integer")) + `: bad type "integer": one of string, int, float, bool, date, datetime, list, scalar, flatten`,
 		path + ":" + strconv.Itoa(line("{type: LIVES_IN, from: Learner}")) + `: relationship LIVES_IN goes from Learner to Town, this one from Learner to City`,
 		"importer: mapping: check: mapping " + path + ": 5 mistake(s), listed above",
 	}
@@ -69,9 +69,9 @@ func TestMappingCheck(t *testing.T) {
 }
 
 func TestMappingInitProposesAMappingThatParses(t *testing.T) {
-	input := writeFile(t, "people.csv", "\xef\xbb\xbfid,full name,age,height,member,joined,tags,notes\n"+
-		"p1,Ana,31,1.62,true,2020-01-31,\"[{\"\"a\"\":1}]\",\n"+
-		"p2,Bob,,1.80,FALSE,2021-12-01,[],x\n")
+	input := writeFile(t, "people.csv", "\xef\xbb\xbfid,full name,age,height,member,joined,tags,notes,seen\n"+
+		"p1,Ana,31,1.62,true,2020-01-31,\"[{\"\"a\"\":1}]\",,2020-01-31T10:00:00Z\n"+
+		"p2,Bob,,1.80,FALSE,2021-12-01,[],x,2021-12-01T08:30:00.5+02:00\n")
 	code, stdout, stderr := runCmd(t, "", "mapping", "init", "--input", input)
 	if code != exitOK {
 		t.Fatalf("mapping init: exit %d: %s", code, stderr)
@@ -87,7 +87,7 @@ func TestMappingInitProposesAMappingThatParses(t *testing.T) {
 	}
 	want := []prop{
 		{"full name", "full name", "string"}, {"age", "age", "int"}, {"height", "height", "float"},
-		{"member", "member", "bool"}, {"joined", "joined", "date"}, {"tags", "tags", "string"}, {"notes", "notes", "string"},
+		{"member", "member", "bool"}, {"joined", "joined", "date"}, {"tags", "tags", "string"}, {"notes", "notes", "string"}, {"seen", "seen", "datetime"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("proposed properties (-want +got):\n%s", diff)

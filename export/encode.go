@@ -21,11 +21,12 @@ var ErrNotExpressible = errors.New("value cannot be expressed in neo4j-admin imp
 type colType string
 
 const (
-	typeString  colType = "string"
-	typeLong    colType = "long"
-	typeDouble  colType = "double"
-	typeBoolean colType = "boolean"
-	typeDate    colType = "date"
+	typeString   colType = "string"
+	typeLong     colType = "long"
+	typeDouble   colType = "double"
+	typeBoolean  colType = "boolean"
+	typeDate     colType = "date"
+	typeDateTime colType = "datetime"
 )
 
 // typeOf returns the header type of a staged value (see staging.Prop).
@@ -44,6 +45,8 @@ func typeOf(v any) (colType, error) {
 		return typeBoolean, nil
 	case staging.Date:
 		return typeDate, nil
+	case staging.DateTime:
+		return typeDateTime, nil
 	case []string:
 		return typeString + "[]", nil
 	case []int64:
@@ -76,6 +79,8 @@ func (e encoder) appendValue(b []byte, v any) ([]byte, error) {
 	case bool:
 		return strconv.AppendBool(b, v), nil
 	case staging.Date:
+		return append(b, v.String()...), nil
+	case staging.DateTime:
 		return append(b, v.String()...), nil
 	case []string:
 		return e.appendStrings(b, v)

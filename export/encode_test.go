@@ -34,6 +34,7 @@ func TestAppendValue(t *testing.T) {
 		{0.1, out{Field: "0.1"}},
 		{true, out{Field: "true"}},
 		{staging.Date(0), out{Field: "1970-01-01"}},
+		{staging.DateTime(1356998400123000000), out{Field: "2013-01-01T00:00:00.123Z"}},
 		{[]string{"x", "", `"q"`, "a;b"}, out{Field: "\"x\x1f\x1f\"\"q\"\"\x1fa;b\""}},
 		{[]string{"", ""}, out{Field: "\"\x1f\""}},
 		{[]string{"l1\nl2"}, out{Field: "\"l1\nl2\"", Multiline: true}},

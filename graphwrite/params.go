@@ -10,8 +10,13 @@ import (
 
 // Parameters are built from []any and map[string]any, which the driver's
 // packer writes without reflection. staging.Date becomes a Neo4j Date,
+// staging.DateTime a DateTime at offset Z,
 // int64 stays an integer, float64 a float, and lists stay lists ([]string,
 // []int64 and []float64 have fast paths of their own; []bool goes as []any).
+
+// offsetZ is the driver's zone for a DateTime with an offset (here 0),
+// not a zone name.
+var offsetZ = time.FixedZone("Offset", 0)
 
 // nodeRow is the parameter row of a node: its property map.
 func nodeRow(n staging.Node) map[string]any { return Params(n.Props) }
@@ -35,6 +40,8 @@ func Param(v any) any {
 	switch v := v.(type) {
 	case staging.Date:
 		return dbtype.Date(v.Time())
+	case staging.DateTime:
+		return v.Time().In(offsetZ) // a DateTime at offset Z, as the import tool makes it
 	case []bool:
 		out := make([]any, len(v))
 		for i, b := range v {
@@ -52,6 +59,8 @@ func fromNeo4j(v any) any {
 	case dbtype.Date:
 		t := time.Time(v)
 		return staging.Date(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400)
+	case time.Time:
+		return staging.DateTime(v.UnixNano())
 	case []any:
 		return fromList(v)
 	}

@@ -51,7 +51,19 @@ type Node struct {
 	// Flattened, when set, starts the names of properties that come from
 	// the data (a flattened JSON object: details_track, ...).
 	Flattened string `yaml:"flattened"`
+	// Merge is the rule for a repeated key (MergeLater when empty).
+	Merge string `yaml:"merge"`
 }
+
+// Merge rules for the properties of entities with the same key.
+const (
+	// MergeLater: a later non-null value replaces an earlier one (the
+	// learner contract's rule).
+	MergeLater = "later"
+	// MergeFirst: the first non-null value stays; a later one only fills
+	// a property that is still null.
+	MergeFirst = "first"
+)
 
 // Rel declares a relationship type.
 type Rel struct {
@@ -62,6 +74,9 @@ type Rel struct {
 	// its two ends.
 	Key        Names    `yaml:"key"`
 	Properties []string `yaml:"properties"`
+	// Merge is the rule for a repeated relationship (MergeLater when
+	// empty).
+	Merge string `yaml:"merge"`
 }
 
 // Entity says how a row stages nodes of one label and the relationships
@@ -122,8 +137,9 @@ type Value struct {
 // Types are the value types. scalar (a JSON string, number or boolean, as
 // written) and flatten (a JSON object, flattened into NAME_member
 // properties) are for fields only; list (strings split at Delimiter) for
-// columns only.
-var Types = []string{"string", "int", "float", "bool", "date", "list", "scalar", "flatten"}
+// columns only. datetime is an instant, RFC 3339 (an offset or Z; without
+// one, UTC).
+var Types = []string{"string", "int", "float", "bool", "date", "datetime", "list", "scalar", "flatten"}
 
 // Names is one name or a list of them (a YAML scalar or sequence).
 type Names []string

@@ -26,7 +26,7 @@ const broken = `version: 1
 root: Person
 columns: [id, name, city, city, age]
 nodes:
-  - {label: Person, key: id, partitioned: true, properties: [id, name, age]}
+  - {label: Person, key: id, partitioned: true, properties: [id, name, age], merge: newest}
   - {label: City, key: [id, id, code], properties: [id, nme]}
   - label: City
     key: id
@@ -58,13 +58,14 @@ func TestEveryMistakeAtOnceWithItsLine(t *testing.T) {
 	}
 	want := []string{
 		`people.yaml:3: duplicate column "city"`,
+		`people.yaml:5: merge "newest": one of later, first`,
 		`people.yaml:6: duplicate key property "id"`,
 		`people.yaml:6: label City: key "code" is not one of its properties ["id" "nme"]`,
 		`people.yaml:7: duplicate label "City"`,
 		`people.yaml:10: unknown field colour in a node`,
 		`people.yaml:12: relationship LIVES_IN: to "Town" is not a declared node label`,
 		`people.yaml:17: unknown column "nam" (not in columns)`,
-		`people.yaml:18: bad type "integer": one of string, int, float, bool, date, list, scalar, flatten`,
+		`people.yaml:18: bad type "integer": one of string, int, float, bool, date, datetime, list, scalar, flatten`,
 		`people.yaml:22: relationship LIVES_IN goes from Person to Town, this one from Person to City`,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -97,7 +97,7 @@ func labelFor(file string) string {
 // inferType returns the narrowest type every non-blank sampled value of
 // column i has, and a note for the user.
 func inferType(sample [][]string, i int) (typ, note string) {
-	is := map[string]bool{"int": true, "float": true, "bool": true, "date": true, "json": true}
+	is := map[string]bool{"int": true, "float": true, "bool": true, "date": true, "datetime": true, "json": true}
 	seen := 0
 	for _, row := range sample {
 		if i >= len(row) {
@@ -115,6 +115,8 @@ func inferType(sample [][]string, i int) (typ, note string) {
 		is["bool"] = is["bool"] && (strings.EqualFold(s, "true") || strings.EqualFold(s, "false"))
 		_, err = time.Parse(time.DateOnly, s)
 		is["date"] = is["date"] && len(s) == 10 && err == nil
+		t, err := time.Parse(time.RFC3339Nano, s)
+		is["datetime"] = is["datetime"] && err == nil && t.Year() >= 1678 && t.Year() <= 2261 // staging's range
 		is["json"] = is["json"] && (s[0] == '{' || s[0] == '[') && json.Valid([]byte(s))
 	}
 	switch {
@@ -128,6 +130,8 @@ func inferType(sample [][]string, i int) (typ, note string) {
 		return "bool", ""
 	case is["date"]:
 		return "date", ""
+	case is["datetime"]:
+		return "datetime", ""
 	case is["json"]:
 		return "string", "JSON in the sample: kept as text; to stage its objects, give it an entity with each: (array) or object:"
 	}

@@ -23,6 +23,9 @@ type NodeSpec struct {
 	// DataPrefix, when set, starts the names of properties that come from
 	// the data (a flattened object: details_track, ...).
 	DataPrefix string
+	// FirstWins is the merge rule MergeFirst: of the values a property
+	// gets for one key, the first non-null one stays.
+	FirstWins bool
 }
 
 // RelSpec is the schema of one relationship type.
@@ -39,6 +42,8 @@ type RelSpec struct {
 	// FromRoot is true when the start label is the model's root: such
 	// relationships are staged with their start node.
 	FromRoot bool
+	// FirstWins is the merge rule MergeFirst.
+	FirstWins bool
 }
 
 // PerLearner reports whether the relationship starts at the root, so it
@@ -62,7 +67,7 @@ func (m *Model) NodeSpecs() []NodeSpec {
 	for _, n := range m.Nodes {
 		out = append(out, NodeSpec{
 			Label: n.Label, Key: first(n.Key), PerLearner: n.Partitioned,
-			Props: slices.Clone(n.Properties), DataPrefix: n.Flattened,
+			Props: slices.Clone(n.Properties), DataPrefix: n.Flattened, FirstWins: n.Merge == MergeFirst,
 		})
 	}
 	return out
@@ -78,7 +83,7 @@ func (m *Model) RelSpecs() []RelSpec {
 		}
 		out = append(out, RelSpec{
 			Type: r.Type, Start: r.From, End: r.To, KeyProp: first(r.Key),
-			Props: props, FromRoot: r.From == m.Root,
+			Props: props, FromRoot: r.From == m.Root, FirstWins: r.Merge == MergeFirst,
 		})
 	}
 	return out

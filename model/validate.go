@@ -81,6 +81,7 @@ func (v *validator) nodes() map[string]Node {
 			v.errorf(append(p, "label"), "duplicate label %q", n.Label)
 		}
 		labels[n.Label] = n
+		v.merge(append(p, "merge"), n.Merge)
 		v.unique(append(p, "properties"), n.Properties, "property")
 		v.keys(append(p, "key"), n.Key, n.Properties, "label "+n.Label, true)
 	}
@@ -115,6 +116,7 @@ func (v *validator) rels(labels map[string]Node) {
 			v.errorf(append(p, "type"), "duplicate relationship type %q", r.Type)
 		}
 		types[r.Type] = true
+		v.merge(append(p, "merge"), r.Merge)
 		for _, end := range []struct{ field, label string }{{"from", r.From}, {"to", r.To}} {
 			if _, ok := labels[end.label]; !ok {
 				v.errorf(append(p, end.field), "relationship %s: %s %q is not a declared node label", r.Type, end.field, end.label)
@@ -122,6 +124,15 @@ func (v *validator) rels(labels map[string]Node) {
 		}
 		v.unique(append(p, "properties"), r.Properties, "property")
 		v.keys(append(p, "key"), r.Key, r.Properties, "relationship "+r.Type, false)
+	}
+}
+
+// merge checks a merge rule.
+func (v *validator) merge(p []any, rule string) {
+	switch rule {
+	case "", MergeLater, MergeFirst:
+	default:
+		v.errorf(p, "merge %q: one of %s, %s", rule, MergeLater, MergeFirst)
 	}
 }
 

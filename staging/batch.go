@@ -127,11 +127,12 @@ func (b *batch) keep(v []byte) []byte {
 func (b *batch) addShared(kind int, key string, e sharedEntity) {
 	m := b.shared[kind]
 	if old := m[key]; old != nil {
+		first := b.s.sharedFirst[kind]
 		for _, q := range e.props {
 			if q.Name == b.s.sharedKeyProp[kind] {
 				continue // equal to the map key
 			}
-			if !sameValue(old.props.Get(q.Name), q.Value) {
+			if was := old.props.Get(q.Name); first && was == nil || !first && !sameValue(was, q.Value) {
 				old.props = old.props.Set(q.Name, cloneValue(q.Value))
 			}
 		}

@@ -38,6 +38,7 @@ const (
 	tagInts
 	tagFloats
 	tagBools
+	tagDateTime
 )
 
 // ErrCorrupt is returned when a staged record fails its checksum or cannot
@@ -78,6 +79,8 @@ func appendValue(b []byte, v any) []byte {
 		return append(b, tagFalse)
 	case Date:
 		return binary.AppendVarint(append(b, tagDate), int64(v))
+	case DateTime:
+		return binary.AppendVarint(append(b, tagDateTime), int64(v))
 	case []string:
 		b = binary.AppendUvarint(append(b, tagStrings), uint64(len(v)))
 		for _, s := range v {
@@ -244,6 +247,8 @@ func (d *decoder) value() any {
 		return false
 	case tagDate:
 		return Date(d.varint())
+	case tagDateTime:
+		return DateTime(d.varint())
 	case tagStrings:
 		v := make([]string, d.count())
 		for i := range v {

@@ -22,6 +22,7 @@ func allTypes(t testing.TB) Props {
 		"f", 1.0, "g", -0.5e-300, "inf", math.Inf(-1), "nan", math.NaN(),
 		"t", true, "u", false,
 		"d", date(t, "2024-02-29"), "old", date(t, "1900-01-01"), "epoch", Date(0),
+		"dt", DateTime(math.MinInt64), "dt0", DateTime(0), "dt1", DateTime(1356998400123456789),
 		"ss", []string{"a", "", "ü"}, "is", []int64{-1, 0, math.MaxInt64}, "fs", []float64{1.5, -2, math.SmallestNonzeroFloat64},
 		"bs", []bool{true, false, true}, "none", []string{}, "noints", []int64{}, "nofloats", []float64{}, "nobools", []bool{},
 	)

@@ -149,6 +149,18 @@ func optionalDate(v any, field field) (any, error) {
 	return d, nil
 }
 
+func optionalDateTime(v any, field field) (any, error) {
+	s, err := optionalString(v, field)
+	if err != nil || s == nil {
+		return nil, err
+	}
+	d, ok := ParseDateTime(s.(string))
+	if !ok {
+		return nil, reject("%s: %q is not a date and time (RFC 3339)", field, s)
+	}
+	return d, nil
+}
+
 // scalar returns a string, number or boolean field as a property value.
 func scalar(v any, field field) (any, error) {
 	switch v.(type) {

@@ -99,17 +99,18 @@ func (r *learnerRecord) merge(later learnerRecord) []int64 {
 			continue
 		}
 		if !r.s.isRelSlot(i) {
-			s.props = s.props.Merge(ls.props)
+			s.props = s.props.mergeBy(ls.props, r.s.slotFirst[i])
 			continue
 		}
-		s.rels, added[i] = mergeRels(s.rels, ls.rels)
+		s.rels, added[i] = mergeRels(s.rels, ls.rels, r.s.slotFirst[i])
 	}
 	return added
 }
 
 // mergeRels merges two suffix-sorted lists, the later properties laid over
-// the earlier ones for equal suffixes, and counts the new suffixes.
-func mergeRels(earlier, later []learnerRel) ([]learnerRel, int64) {
+// the earlier ones for equal suffixes (under the earlier ones when first),
+// and counts the new suffixes.
+func mergeRels(earlier, later []learnerRel, first bool) ([]learnerRel, int64) {
 	out := make([]learnerRel, 0, len(earlier)+len(later))
 	added := int64(0)
 	i, j := 0, 0
@@ -123,7 +124,7 @@ func mergeRels(earlier, later []learnerRel) ([]learnerRel, int64) {
 			added++
 			j++
 		default:
-			out = append(out, learnerRel{suffix: earlier[i].suffix, props: earlier[i].props.Merge(later[j].props)})
+			out = append(out, learnerRel{suffix: earlier[i].suffix, props: earlier[i].props.mergeBy(later[j].props, first)})
 			i++
 			j++
 		}

@@ -35,6 +35,7 @@ const (
 
 type entityPlan struct {
 	label   string
+	first   bool   // the label's merge rule is first wins
 	keyProp string // the label's key property
 	source  int
 	json    int // the JSON column (fromArray, fromObject)
@@ -48,6 +49,7 @@ type linkPlan struct {
 	typ     string
 	other   int  // the earlier entity's index
 	reverse bool // the earlier entity is the end (to:), not the start
+	first   bool // the type's merge rule is first wins
 	keyProp string
 	props   []valuePlan // nil: the relationship has no properties
 }
@@ -106,7 +108,7 @@ func Compile(m *graphmodel.Model) (*Plan, error) {
 	}
 	index := map[string]int{}
 	for i, e := range m.Entities {
-		ep := entityPlan{label: e.Node, keyProp: labels[e.Node].Key[0], json: -1}
+		ep := entityPlan{label: e.Node, first: labels[e.Node].Merge == graphmodel.MergeFirst, keyProp: labels[e.Node].Key[0], json: -1}
 		switch {
 		case e.Each != "":
 			ep.source, ep.json = fromArray, p.column(e.Each)
@@ -122,7 +124,7 @@ func Compile(m *graphmodel.Model) (*Plan, error) {
 			if l.To != "" {
 				other = l.To
 			}
-			lp := linkPlan{typ: l.Type, other: index[other], reverse: l.To != ""}
+			lp := linkPlan{typ: l.Type, other: index[other], reverse: l.To != "", first: rels[l.Type].Merge == graphmodel.MergeFirst}
 			if k := rels[l.Type].Key; len(k) > 0 {
 				lp.keyProp = k[0]
 			}

@@ -29,8 +29,37 @@ func (d Date) Time() time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
 
 func (d Date) String() string { return d.Time().Format(time.DateOnly) }
 
+// DateTime is an instant, stored as nanoseconds since 1970-01-01 UTC (so
+// from 1677 to 2262). It becomes a Neo4j DateTime at offset Z.
+type DateTime int64
+
+// dateTimeLayouts are the accepted forms: RFC 3339, and without an offset
+// (taken as UTC).
+var dateTimeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"}
+
+// ParseDateTime parses an RFC 3339 date and time; ok is false for
+// anything else, or an instant outside DateTime's range.
+func ParseDateTime(s string) (d DateTime, ok bool) {
+	for _, layout := range dateTimeLayouts {
+		t, err := time.Parse(layout, s)
+		if err != nil {
+			continue
+		}
+		if t.Year() < 1678 || t.Year() > 2261 {
+			return 0, false
+		}
+		return DateTime(t.UnixNano()), true
+	}
+	return 0, false
+}
+
+// Time returns the instant in UTC.
+func (d DateTime) Time() time.Time { return time.Unix(0, int64(d)).UTC() }
+
+func (d DateTime) String() string { return d.Time().Format(time.RFC3339Nano) }
+
 // Prop is one property. Value is one of: string, int64, float64, bool,
-// Date, or a list of one of []string, []int64, []float64, []bool. Null is
+// Date, DateTime, or a list of one of []string, []int64, []float64, []bool. Null is
 // never a value: a null property is simply absent.
 type Prop struct {
 	Name  string
@@ -79,14 +108,34 @@ func (p Props) Merge(later Props) Props {
 	return p
 }
 
-// mergeChanged is Merge that also reports whether later changed p. A
+// mergeFirst returns p with those of later's properties that p does not
+// have: the first-wins merge rule (model.MergeFirst), where the first
+// non-null value stays.
+func (p Props) mergeFirst(later Props) Props {
+	for _, q := range later {
+		if p.Get(q.Name) == nil {
+			p = p.Set(q.Name, q.Value)
+		}
+	}
+	return p
+}
+
+// mergeBy is mergeFirst when first is set, else Merge.
+func (p Props) mergeBy(later Props, first bool) Props {
+	if first {
+		return p.mergeFirst(later)
+	}
+	return p.Merge(later)
+}
+
+// mergeChanged is mergeBy that also reports whether later changed p. A
 // property named same is known to be equal when p has it (a shared
 // entity's key property: equal to its bucket key), and is not compared.
-func mergeChanged(p, later Props, same string) (Props, bool) {
+func mergeChanged(p, later Props, same string, first bool) (Props, bool) {
 	changed := false
 	known := p != nil // not p's state in the loop: a name before same sets it
 	for _, q := range later {
-		if q.Name == same && known {
+		if q.Name == same && known || first && p.Get(q.Name) != nil {
 			continue
 		}
 		if !sameValue(p.Get(q.Name), q.Value) {
@@ -101,7 +150,7 @@ func mergeChanged(p, later Props, same string) (Props, bool) {
 // compare by their bits, so NaN is NaN and 0 is not -0).
 func sameValue(a, b any) bool {
 	switch a := a.(type) {
-	case string, int64, bool, Date:
+	case string, int64, bool, Date, DateTime:
 		return a == b
 	case float64:
 		b, ok := b.(float64)

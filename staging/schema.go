@@ -56,12 +56,14 @@ type Schema struct {
 	slots       []string
 	relSlot     []bool   // slot i holds relationships
 	slotKeyProp []string // the key property of slot i's type, if any
+	slotFirst   []bool   // slot i's merge rule is first wins
 	slotOf      map[string]int
 
 	// sharedNames are the shared labels and types (the kinds of shared
 	// entities), in the order their buckets are written.
 	sharedNames   []string
 	sharedKeyProp []string // a shared label's key property; "" for a type
+	sharedFirst   []bool   // the kind's merge rule is first wins
 	sharedKind    map[string]int
 	isRel         map[string]bool // every type: true; every label: false
 }
@@ -73,39 +75,41 @@ func newSchema(m *graphmodel.Model) *Schema {
 	for _, n := range s.nodes {
 		s.isRel[n.Label] = false
 		if n.PerLearner {
-			s.addSlot(n.Label, false, "")
+			s.addSlot(n.Label, false, "", n.FirstWins)
 		}
 	}
 	for _, r := range s.rels {
 		s.isRel[r.Type] = true
 		if r.PerLearner() {
-			s.addSlot(r.Type, true, r.KeyProp)
+			s.addSlot(r.Type, true, r.KeyProp, r.FirstWins)
 		}
 	}
 	for _, n := range s.nodes {
 		if !n.PerLearner {
-			s.addShared(n.Label, n.Key)
+			s.addShared(n.Label, n.Key, n.FirstWins)
 		}
 	}
 	for _, r := range s.rels {
 		if !r.PerLearner() {
-			s.addShared(r.Type, "")
+			s.addShared(r.Type, "", r.FirstWins)
 		}
 	}
 	return s
 }
 
-func (s *Schema) addSlot(name string, rel bool, keyProp string) {
+func (s *Schema) addSlot(name string, rel bool, keyProp string, first bool) {
 	s.slotOf[name] = len(s.slots)
 	s.slots = append(s.slots, name)
 	s.relSlot = append(s.relSlot, rel)
 	s.slotKeyProp = append(s.slotKeyProp, keyProp)
+	s.slotFirst = append(s.slotFirst, first)
 }
 
-func (s *Schema) addShared(name, keyProp string) {
+func (s *Schema) addShared(name, keyProp string, first bool) {
 	s.sharedKind[name] = len(s.sharedNames)
 	s.sharedNames = append(s.sharedNames, name)
 	s.sharedKeyProp = append(s.sharedKeyProp, keyProp)
+	s.sharedFirst = append(s.sharedFirst, first)
 }
 
 // DefaultSchema returns the built-in learners.yaml's schema.

@@ -94,3 +94,58 @@ func TestAnotherSchemaStages(t *testing.T) {
 		t.Errorf("staged tickets (-want +got):\n%s", diff)
 	}
 }
+
+// firstWinsYAML keeps the first non-null value of every property.
+const firstWinsYAML = `version: 1
+root: Ticket
+columns: [ticket, zone, area, seat, holder]
+nodes:
+  - {label: Zone, key: zone, properties: [zone, area], merge: first}
+  - {label: Ticket, key: ticket, partitioned: true, properties: [ticket, holder], merge: first}
+relationships:
+  - {type: IN_ZONE, from: Ticket, to: Zone, properties: [seat], merge: first}
+  - {type: NEXT_TO, from: Zone, to: Ticket, properties: [area], merge: first}
+entities:
+  - node: Ticket
+    key: {column: ticket, required: true}
+    properties: [{name: holder, column: holder}]
+  - node: Zone
+    key: {column: zone}
+    properties: [{name: area, column: area}]
+    relationships:
+      - {type: IN_ZONE, from: Ticket, properties: [{name: seat, column: seat, type: int}]}
+      - {type: NEXT_TO, to: Ticket, properties: [{name: area, column: area}]}
+`
+
+// TestFirstWinsMerge: with merge: first, a repeated key keeps its first
+// non-null values and later rows only fill nulls — for shared and
+// per-learner nodes and relationships, within a batch and across batches.
+func TestFirstWinsMerge(t *testing.T) {
+	m, err := graphmodel.Parse("first.yaml", []byte(firstWinsYAML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv := "ticket,zone,area,seat,holder\nT1,Z1,North,1,Ann\nT2,Z1,South,2,\nT1,Z1,,3,Bob\nT2,Z2,East,,Cy\n"
+	rel := func(typ, start, end string, p Props) Rel { return Rel{Type: typ, Start: start, End: end, Props: p} }
+	want := map[string]any{
+		"Ticket": []Node{{"Ticket", "T1", props("holder", "Ann", "ticket", "T1")}, {"Ticket", "T2", props("holder", "Cy", "ticket", "T2")}},
+		"Zone":   []Node{{"Zone", "Z1", props("area", "North", "zone", "Z1")}, {"Zone", "Z2", props("area", "East", "zone", "Z2")}},
+		"IN_ZONE": []Rel{rel("IN_ZONE", "T1", "Z1", props("seat", int64(1))), rel("IN_ZONE", "T2", "Z1", props("seat", int64(2))),
+			rel("IN_ZONE", "T2", "Z2", nil)},
+		"NEXT_TO": []Rel{rel("NEXT_TO", "Z1", "T1", props("area", "North")), rel("NEXT_TO", "Z1", "T2", props("area", "South")),
+			rel("NEXT_TO", "Z2", "T2", props("area", "East"))},
+	}
+	for _, rows := range []int{1, DefaultBatchRows} {
+		d := dump(t, stageString(t, csv, Options{Mapping: m, BatchRows: rows}))
+		got := map[string]any{}
+		for l, n := range d.Nodes {
+			got[l] = n
+		}
+		for typ, r := range d.Rels {
+			got[typ] = r
+		}
+		if diff := cmp.Diff(want, got, cmpOpts...); diff != "" {
+			t.Errorf("first wins, batches of %d rows (-want +got):\n%s", rows, diff)
+		}
+	}
+}

@@ -130,7 +130,7 @@ func (h *Header) emit(b *rowBuilder, rec []string, i int, key string, obj jsonOb
 			return err
 		}
 	}
-	b.node(e.label, key, p)
+	b.node(e.label, key, p, e.first)
 	if e.source != fromArray {
 		b.keys[i] = key
 	}
@@ -152,7 +152,7 @@ func (h *Header) emit(b *rowBuilder, rec []string, i int, key string, obj jsonOb
 		if l.reverse {
 			start, end = key, other
 		}
-		b.rel(l.typ, start, end, rp, l.keyProp)
+		b.rel(l.typ, start, end, rp, l.keyProp, l.first)
 	}
 	return nil
 }
@@ -184,11 +184,12 @@ type rowBuilder struct {
 	keys []string // by entity: its key in this row, "" when absent
 }
 
-func (b *rowBuilder) node(label, key string, p Props) {
+// node adds a node; first is its label's merge rule (model.MergeFirst).
+func (b *rowBuilder) node(label, key string, p Props, first bool) {
 	for i := range b.row.Nodes {
 		n := &b.row.Nodes[i]
 		if n.Label == label && n.Key == key {
-			n.Props = n.Props.Merge(p)
+			n.Props = n.Props.mergeBy(p, first)
 			return
 		}
 	}
@@ -197,11 +198,11 @@ func (b *rowBuilder) node(label, key string, p Props) {
 
 // rel adds a relationship; keyProp, when set, is its type's key property:
 // relationships that differ in it are different relationships.
-func (b *rowBuilder) rel(typ, start, end string, p Props, keyProp string) {
+func (b *rowBuilder) rel(typ, start, end string, p Props, keyProp string, first bool) {
 	for i := range b.row.Rels {
 		r := &b.row.Rels[i]
 		if r.Type == typ && r.Start == start && r.End == end && (keyProp == "" || sameKey(r.Props.Get(keyProp), p.Get(keyProp))) {
-			r.Props = r.Props.Merge(p)
+			r.Props = r.Props.mergeBy(p, first)
 			return
 		}
 	}

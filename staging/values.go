@@ -100,6 +100,12 @@ func (h *Header) columnValue(rec []string, v *valuePlan) (any, error) {
 			return nil, reject("%s: %q is not a date (YYYY-MM-DD)", name, s)
 		}
 		return d, nil
+	case "datetime":
+		d, ok := ParseDateTime(s)
+		if !ok {
+			return nil, reject("%s: %q is not a date and time (RFC 3339)", name, s)
+		}
+		return d, nil
 	case "list":
 		return v.list(s, name)
 	}
@@ -210,6 +216,8 @@ func fieldValue(v *valuePlan, obj jsonObject, f field) (any, error) {
 		return v.check(val.(string), ff.String())
 	case "date":
 		val, err = optionalDate(raw, ff)
+	case "datetime":
+		val, err = optionalDateTime(raw, ff)
 	case "scalar":
 		val, err = scalar(raw, ff)
 	default: // int, float, bool

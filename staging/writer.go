@@ -272,7 +272,7 @@ func (t *txWriter) flushEntity(kind int, key string, e *sharedEntity) error {
 			old, known = p, true
 		}
 	}
-	p, changed := mergeChanged(old, e.props, t.s.sharedKeyProp[kind])
+	p, changed := mergeChanged(old, e.props, t.s.sharedKeyProp[kind], t.s.sharedFirst[kind])
 	t.shared[kind][key] = p
 	if known && !changed {
 		return nil
