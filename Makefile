@@ -37,6 +37,7 @@ build:
 test:
 	@if [ -z "$$NEO4J_URI" ]; then $(MAKE) --no-print-directory neo4j-up; fi
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
+	cd neo4j/ping && $(GO) test -count=1 .
 
 lint:
 	@echo "lint: gofmt"

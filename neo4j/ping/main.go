@@ -33,7 +33,7 @@ const markIndex = "importer_test_database"
 func main() {
 	err := ping(len(os.Args) > 1 && os.Args[1] == "mark")
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "neo4j-ping:", err)
+		fmt.Fprintln(os.Stderr, "neo4j-ping:", redact(err.Error(), uri()))
 		var ne *neo4j.Neo4jError
 		if errors.As(err, &ne) && strings.HasPrefix(ne.Code, "Neo.ClientError.Security.") {
 			os.Exit(2)
@@ -42,8 +42,24 @@ func main() {
 	}
 }
 
+func uri() string { return env("NEO4J_URI", "neo4j://127.0.0.1:"+env("NEO4J_PORT", "7687")) }
+
+// redact hides the userinfo of uri wherever msg repeats it (a driver error
+// can quote the URI) and the password wherever it appears alone.
+func redact(msg, uri string) string {
+	if i := strings.Index(uri, "://"); i >= 0 {
+		if j := strings.LastIndex(uri[i+3:], "@"); j >= 0 {
+			msg = strings.ReplaceAll(msg, uri[i+3:i+3+j+1], "***@")
+		}
+	}
+	if p := os.Getenv("NEO4J_PASSWORD"); p != "" {
+		msg = strings.ReplaceAll(msg, p, "***")
+	}
+	return msg
+}
+
 func ping(mark bool) error {
-	uri := env("NEO4J_URI", "neo4j://127.0.0.1:"+env("NEO4J_PORT", "7687"))
+	uri := uri()
 	auth := neo4j.BasicAuth(env("NEO4J_USERNAME", "neo4j"), env("NEO4J_PASSWORD", "importer-local"), "")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
