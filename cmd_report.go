@@ -11,7 +11,6 @@ import (
 	"github.com/peterbourgon/ff/v3"
 	"github.com/peterbourgon/ff/v3/ffcli"
 
-	"github.com/learnergraph/importer/checkpoint"
 	"github.com/learnergraph/importer/graphwrite"
 	"github.com/learnergraph/importer/report"
 )
@@ -51,9 +50,9 @@ Examples:
 			if err != nil {
 				return err
 			}
-			db, err := checkpoint.OpenReadOnly(*state)
+			db, err := openStateReadOnly(*state)
 			if err != nil {
-				return usageError{fmt.Errorf("report: %w", err)}
+				return err
 			}
 			defer db.Close()
 			g, err := graphwrite.Connect(ctx, cfg)

@@ -43,18 +43,28 @@ var (
 // in use, of another version or unreadable (checkpoint's sentinel errors
 // carry the hint); a damaged file keeps its own status (4).
 func openState(path string) (*bolt.DB, error) {
-	db, err := checkpoint.Open(path)
-	if err != nil {
-		return nil, usageError{err}
-	}
-	return db, nil
+	return readable(checkpoint.Open(path))
 }
 
 // openStateReadOnly opens the state file for a command that only reads
 // it, with openState's errors.
 func openStateReadOnly(path string) (*bolt.DB, error) {
-	db, err := checkpoint.OpenReadOnly(path)
+	return readable(checkpoint.OpenReadOnly(path))
+}
+
+// readable also reads the status records of the state file just opened
+// (what `importer status` reads: counts, marks, plan, input, mapping), so
+// every command names damage in them before it connects to Neo4j or
+// changes anything, not after — or never, if it stops before it needs them.
+func readable(db *bolt.DB, err error) (*bolt.DB, error) {
 	if err != nil {
+		return nil, usageError{err}
+	}
+	if err := db.View(func(tx *bolt.Tx) error {
+		_, err := checkpoint.ReadStatus(tx)
+		return err
+	}); err != nil {
+		db.Close()
 		return nil, usageError{err}
 	}
 	return db, nil
