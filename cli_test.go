@@ -261,3 +261,34 @@ func (w *syncWriter) String() string {
 	defer w.mu.Unlock()
 	return w.b.String()
 }
+
+// TestMalformedURIWithCredentials: a --uri (or NEO4J_URI) that cannot be
+// parsed, with a password in it, gives one line naming the bad URI, exit
+// status 2, and never the password — the driver's parse error quotes the
+// URI, and it was once echoed twice.
+func TestMalformedURIWithCredentials(t *testing.T) {
+	for _, uri := range []string{
+		"neo4j://bob:s3cret@127.0.0.1:notaport",
+		"neo4j://bob:s3cr/et@127.0.0.1:notaport",
+		"bolt://bob:s3cret@[::1",
+		"nosuch://bob:s3cret@127.0.0.1",
+	} {
+		for _, tt := range []struct {
+			args []string
+			env  map[string]string
+		}{
+			{[]string{"ping", "--uri", uri}, nil},
+			{[]string{"ping"}, map[string]string{"NEO4J_URI": uri}},
+			{[]string{"clear-database", "--yes", "--uri", uri}, nil},
+		} {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), tt.args, strings.NewReader(""), &stdout, &stderr, func(k string) string { return tt.env[k] })
+			code := exitCode(err, &stderr)
+			what := fmt.Sprintf("importer %s (env %v)", strings.Join(tt.args, " "), tt.env)
+			oneErrorLine(t, what, stderr.String(), "importer: "+tt.args[0]+": connect to ", "invalid neo4j URI")
+			if code != exitUsage || strings.Contains(stdout.String()+stderr.String(), "s3cr") {
+				t.Errorf("%s: exit %d, stdout %q, stderr %q; want %d and no password", what, code, stdout.String(), stderr.String(), exitUsage)
+			}
+		}
+	}
+}
