@@ -126,6 +126,9 @@ func TestStageUserErrors(t *testing.T) {
 		{"no --input", nil, filepath.Join(dir, "d.db"), "--input is required"},
 		{"bad flag", []string{"--input", good, "--bogus"}, filepath.Join(dir, "e.db"), "flag provided but not defined"},
 		{"existing state", []string{"--input", good}, existing, "already exists"},
+		{"zero record bound", []string{"--input", good, "--max-record-bytes", "0"}, filepath.Join(dir, "f.db"), "--max-record-bytes must be positive, not 0"},
+		{"negative record bound", []string{"--input", good, "--max-record-bytes", "-1"}, filepath.Join(dir, "g.db"), "--max-record-bytes must be positive, not -1"},
+		{"record bound not a number", []string{"--input", good, "--max-record-bytes", "16MiB"}, filepath.Join(dir, "h.db"), `invalid value "16MiB" for flag -max-record-bytes`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -133,8 +136,8 @@ func TestStageUserErrors(t *testing.T) {
 			if code != exitUsage {
 				t.Errorf("exit %d, want %d; stderr %q", code, exitUsage, stderr)
 			}
-			if !strings.Contains(stderr, c.want) {
-				t.Errorf("stderr %q does not say %q", stderr, c.want)
+			if !strings.Contains(stderr, c.want) || strings.Count(stderr, "\n") != 1 {
+				t.Errorf("stderr %q is not one line saying %q", stderr, c.want)
 			}
 			if c.state != existing {
 				if _, err := os.Stat(c.state); !os.IsNotExist(err) {
