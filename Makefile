@@ -19,6 +19,7 @@ export NEO4J_PASSWORD
 help:
 	@echo "build        bin/importer"
 	@echo "test         go test ./..., after starting the local Neo4j unless NEO4J_URI is set"
+	@echo "             (the tests that kill or restart Neo4j run only with CI=true or IMPORTER_TEST_RESTART=1)"
 	@echo "lint         gofmt, go vet, staticcheck $(STATICCHECK_VERSION), deadcode $(DEADCODE_VERSION), files <= $(MAX_GO_LINES) lines"
 	@echo "cover        coverage of $(COVER_PKGS), each >= $(COVER_MIN)%"
 	@echo "neo4j-up     start the local Neo4j (bolt://127.0.0.1:7687); also neo4j-down, neo4j-reset, neo4j-status"
@@ -34,6 +35,9 @@ build:
 
 # The Neo4j tests need a Neo4j: the local one is started unless NEO4J_URI
 # points elsewhere (without any, they skip with a reason; under CI=true they fail).
+# The two that kill or restart the local Neo4j during a load (graphwrite's
+# TestNeo4jSIGKILLDuringLoad, TestNeo4jRestartDuringLoad) run only with
+# CI=true or IMPORTER_TEST_RESTART=1.
 test:
 	@if [ -z "$$NEO4J_URI" ]; then $(MAKE) --no-print-directory neo4j-up; fi
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...

@@ -44,7 +44,7 @@ func TestStageInputGrows(t *testing.T) {
 	}}
 	_, err := Stage(context.Background(), input, state, opt)
 	if !errors.Is(err, ErrInputChanged) || !strings.Contains(err.Error(), "stage batch ending at line 8") {
-		t.Fatalf("Stage of a growing file: err = %v, want ErrInputChanged before the batch ending at line 9", err)
+		t.Fatalf("Stage of a growing file: err = %v, want ErrInputChanged before the batch ending at line 8", err)
 	}
 	got := dump(t, state)
 	if diff := cmp.Diff(checkpoint.Rows{Read: 4, Staged: 4}, got.Counts.Rows); diff != "" {

@@ -10,8 +10,9 @@ import (
 	"github.com/learnergraph/importer/checkpoint"
 )
 
-// TestStageOversizedKeys: a key longer than MaxKeyBytes — past Neo4j's
-// index limit (9,000 bytes) or past bbolt's key limit (40,000 bytes) — and a
+// TestStageOversizedKeys: a key longer than MaxKeyBytes (4,096 bytes) — of
+// 9,000 bytes, past Neo4j's index limit (8,164), or of 40,000, past bbolt's
+// key limit (32,768), or of 4,097, just past the bound — and a
 // flattened property name longer than MaxPropertyNameBytes reject their row
 // with a reason; the rows around them, and keys of exactly the maximum,
 // are staged; resume has nothing left to fail on.
