@@ -93,7 +93,15 @@ func TestExportKilledThenResumed(t *testing.T) {
 		t.Fatalf("reference export: %d %s", code, stderr)
 	}
 
+	// The export must not finish before it is killed, however fast the
+	// machine: the temporary file of its largest relationship file is a
+	// FIFO nobody reads, so with one worker the export stops there (its
+	// writes block once the pipe is full) after every node part is done.
 	dir := filepath.Join(t.TempDir(), "out")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	fifo := blockingFile(t, refDir, dir)
 	cmd := exec.Command(importerBinary(t), "export", "--state", state, "--out", dir, "--gzip", "--export-workers", "1")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -108,6 +116,9 @@ func TestExportKilledThenResumed(t *testing.T) {
 	cmd.Process.Signal(syscall.SIGKILL)
 	<-done
 	before := recordedFiles(t, state, dir)
+	if err := os.Remove(fifo); err != nil {
+		t.Fatal(err)
+	}
 
 	code, _, errOut := runCmd(t, "", "resume", "--state", state)
 	if code != exitOK || !strings.Contains(errOut, "resuming the export") {
@@ -129,6 +140,38 @@ func TestExportKilledThenResumed(t *testing.T) {
 	if code != exitOK || !strings.Contains(stdout, "export: done, 50 of 50 parts") {
 		t.Errorf("status after the export: %d\n%s", code, stdout)
 	}
+}
+
+// blockingFile makes a FIFO in dir where the export will write the
+// largest relationship data file of the reference export in refDir under
+// its temporary name, and returns its path. The export opens it read-write
+// (so it never waits for a reader) and its writes block once the pipe
+// holds 64 KiB (Linux's default capacity): the file must be well over it.
+func blockingFile(t *testing.T, refDir, dir string) string {
+	t.Helper()
+	entries, err := os.ReadDir(refDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var name string
+	var size int64
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(e.Name(), checkpoint.KindRelationships) && !strings.Contains(e.Name(), "header") && info.Size() > size {
+			name, size = e.Name(), info.Size()
+		}
+	}
+	if size <= 4*64<<10 {
+		t.Fatalf("the largest relationship file of the reference export, %q, has %d bytes: too few to fill a pipe", name, size)
+	}
+	path := filepath.Join(dir, name+".tmp")
+	if err := syscall.Mkfifo(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // waitForUnitDone waits until the export's progress snapshot reports a
