@@ -26,11 +26,14 @@ func newReportCommand(rc *rootConfig) *ffcli.Command {
 	return &ffcli.Command{
 		Name:       "report",
 		ShortUsage: "importer report [--state FILE] [--out DIR] [--query-timeout D] [connection flags]",
-		ShortHelp:  "write report.html and report.json: the import, the learners, programs, skills, employment, the graph's shape",
+		ShortHelp:  "write report.html and report.json: the import, the sections the mapping declares, the graph's shape",
 		LongHelp: `Reads the state file (rows, rejects, staged and loaded counts, the throughput
 of staging and loading) and queries the loaded Neo4j with read-only Cypher,
 then writes one self-contained page, report.html (inline SVG charts, no
 script, nothing fetched), and report.json with every number on the page.
+The sections are the import, the named queries of the state file's mapping
+(its report: part; the built-in mapping's: learners, programs, skills,
+employment) and the graph's shape (degrees and densest nodes of every label).
 Each query runs with --query-timeout and prints a progress line on stderr; a
 section whose labels the graph does not hold is left out with a note. When
 Neo4j's counts differ from the staged ones the page says so at the top.

@@ -12,8 +12,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/learnergraph/importer/graphwrite/graphwritetest"
+	"github.com/learnergraph/importer/model"
 	"github.com/learnergraph/importer/report"
 	"github.com/learnergraph/importer/samplegen"
+	"github.com/learnergraph/importer/staging"
 )
 
 // TestReportNumbers loads a generated file, writes the report, and checks
@@ -53,7 +55,7 @@ func TestReportNumbers(t *testing.T) {
 		t.Errorf("report printed %d progress lines of queries starting, want one per query:\n%s", n, stderr)
 	}
 	rep := readReport(t, filepath.Join(out, report.JSONFile))
-	g := dumpGraph(t, driver, database)
+	g := dumpGraph(t, driver, database, staging.DefaultSchema())
 
 	checkImport(t, rep.Import, g, gen, rows, batchRows)
 	names := map[string]bool{}
@@ -77,7 +79,8 @@ func TestReportNumbers(t *testing.T) {
 			}
 		}
 	}
-	for _, q := range append(report.LearnerQueries(), report.GenericQueries(report.LearnerSchema())...) {
+	_, declared := report.Declared(model.Default())
+	for _, q := range append(declared, report.GenericQueries(report.SchemaOf(staging.DefaultSchema()))...) {
 		if !names[q.Name] {
 			t.Errorf("query %s/%s is not in the report", q.Section, q.Name)
 		}

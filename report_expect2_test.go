@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-
-	"github.com/learnergraph/importer/staging"
 )
 
 // topByEnd is the element ids of the limit nodes of label with the most
@@ -165,13 +163,18 @@ func (g rawGraph) components() [][]any {
 	return rows
 }
 
-// degree counts every node's relationships, all types, both directions.
+// degree counts every node's relationships, all types, both directions;
+// a relationship from a node to itself (the flights' ROUTE from an
+// airport back to it) is one relationship of that node, as the densest
+// nodes' title says.
 func (g rawGraph) degree() map[string]int64 {
 	d := map[string]int64{}
 	for _, rs := range g.rels {
 		for _, r := range rs {
 			d[r.start]++
-			d[r.end]++
+			if r.end != r.start {
+				d[r.end]++
+			}
 		}
 	}
 	return d
@@ -182,7 +185,7 @@ func (g rawGraph) degree() map[string]int64 {
 func (g rawGraph) densest() [][]any {
 	deg := g.degree()
 	var rows [][]any
-	for _, spec := range staging.DefaultSchema().Nodes() {
+	for _, spec := range g.schema.Nodes() {
 		var ids []string
 		for id := range g.nodes[spec.Label] {
 			ids = append(ids, id)
@@ -205,7 +208,7 @@ func (g rawGraph) densest() [][]any {
 // type that touches it: rows (relationship, degree, nodes).
 func (g rawGraph) degrees(label string) [][]any {
 	t := newTally()
-	for _, spec := range staging.DefaultSchema().Rels() {
+	for _, spec := range g.schema.Rels() {
 		for _, side := range []struct {
 			is   bool
 			name string

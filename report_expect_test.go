@@ -24,11 +24,13 @@ type rawRel struct {
 }
 
 type rawGraph struct {
-	nodes map[string]map[string]map[string]any // label -> element id -> properties
-	rels  map[string][]rawRel                  // type -> relationships
+	schema *staging.Schema
+	nodes  map[string]map[string]map[string]any // label -> element id -> properties
+	rels   map[string][]rawRel                  // type -> relationships
 }
 
-func dumpGraph(t *testing.T, driver neo4j.DriverWithContext, database string) rawGraph {
+// dumpGraph reads every node and relationship of schema's labels and types.
+func dumpGraph(t *testing.T, driver neo4j.DriverWithContext, database string, schema *staging.Schema) rawGraph {
 	t.Helper()
 	ctx := context.Background()
 	q := func(cypher string) []*neo4j.Record {
@@ -38,14 +40,14 @@ func dumpGraph(t *testing.T, driver neo4j.DriverWithContext, database string) ra
 		}
 		return res.Records
 	}
-	g := rawGraph{nodes: map[string]map[string]map[string]any{}, rels: map[string][]rawRel{}}
-	for _, l := range staging.DefaultSchema().Labels() {
+	g := rawGraph{schema: schema, nodes: map[string]map[string]map[string]any{}, rels: map[string][]rawRel{}}
+	for _, l := range schema.Labels() {
 		g.nodes[l] = map[string]map[string]any{}
 		for _, r := range q("MATCH (n:`" + l + "`) RETURN elementId(n), properties(n)") {
 			g.nodes[l][r.Values[0].(string)] = r.Values[1].(map[string]any)
 		}
 	}
-	for _, typ := range staging.DefaultSchema().Types() {
+	for _, typ := range schema.Types() {
 		for _, r := range q("MATCH (a)-[r:`" + typ + "`]->(b) RETURN elementId(a), elementId(b), properties(r)") {
 			g.rels[typ] = append(g.rels[typ], rawRel{r.Values[0].(string), r.Values[1].(string), r.Values[2].(map[string]any)})
 		}

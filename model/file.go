@@ -29,6 +29,9 @@ type Model struct {
 	Rels  []Rel  `yaml:"relationships"`
 	// Entities are what each row stages, in order.
 	Entities []Entity `yaml:"entities"`
+	// Report declares the sections of `importer report` beyond its import
+	// and generic sections (report.go); none when empty.
+	Report []ReportSection `yaml:"report"`
 
 	// Source names the file the model came from (in error messages).
 	Source string `yaml:"-"`
@@ -251,6 +254,8 @@ var goTypes = strings.NewReplacer(
 	" not found in type model.Entity", " in an entity",
 	" not found in type model.Link", " in an entity's relationship",
 	" not found in type model.Value", " in a value",
+	" not found in type model.ReportSection", " in a report section",
+	" not found in type model.ReportQuery", " in a report query",
 	"field ", "unknown field ",
 	"!!str", "a string", "!!seq", "a list", "!!map", "a mapping", "!!int", "an integer", "!!bool", "a boolean",
 	"model.Names", "names", "[]model.", "a list of ", "model.", "", "*float64", "a number", "float64", "a number",

@@ -46,6 +46,7 @@ func (v *validator) validate() {
 		v.errorf(at("root"), "root %q must be a partitioned label", m.Root)
 	}
 	v.entities(labels)
+	v.report()
 }
 
 // unique reports names given twice in a list.

@@ -54,14 +54,14 @@ func (u unionFind) union(a, b int) {
 func (r *runner) componentQueries(c Components) (hubs, batchKeys, batch, final string, err error) {
 	var center LabelSpec
 	var ends []string
-	for _, l := range r.opt.Schema.Labels {
+	for _, l := range r.schema.Labels {
 		if l.Name == c.Center {
 			center = l
 		}
 	}
 	var via []string
 	for _, name := range c.Via {
-		for _, t := range r.opt.Schema.Types {
+		for _, t := range r.schema.Types {
 			if t.Name == name && t.Start == c.Center {
 				ends = append(ends, fmt.Sprintf("MATCH (h:%s) RETURN elementId(h) AS hub", quote(t.End)))
 				via = append(via, quote(t.Name))

@@ -6,11 +6,12 @@
 // The page has an import section read from the state file (row counters,
 // staged, loaded and Neo4j counts per label and type, reject reasons, the
 // throughput samples both passes record at every checkpoint), sections of
-// named queries, and a generic graph-shape section. The learner-specific
-// queries are one declarative table (LearnerQueries: section, name,
-// Cypher, chart kind, the labels and types each needs), so that a mapping
-// can declare its own; the generic queries (counts, degree distributions,
-// densest nodes) are built from the schema and work for any labels. A
+// named queries, and a generic graph-shape section. The named queries are
+// declared by the state file's mapping, in its report part
+// (model.ReportSection: section, name, Cypher, chart kind, the labels and
+// types each needs; Declared); the learner sections are learners.yaml's.
+// The generic queries (counts, degree distributions, densest nodes) are
+// built from the stored schema and work for any mapping. A
 // query whose labels or types the graph does not hold is left out with a
 // note, not an error.
 //

@@ -20,14 +20,14 @@ type LabelSpec struct{ Name, Key string }
 // TypeSpec is one relationship type and the labels at its ends.
 type TypeSpec struct{ Name, Start, End string }
 
-// LearnerSchema is the data contract's schema.
-func LearnerSchema() Schema {
+// SchemaOf is a staged schema's labels and types, as the generic queries
+// need them.
+func SchemaOf(staged *staging.Schema) Schema {
 	var s Schema
-	learners := staging.DefaultSchema()
-	for _, n := range learners.Nodes() {
+	for _, n := range staged.Nodes() {
 		s.Labels = append(s.Labels, LabelSpec{Name: n.Label, Key: n.Key})
 	}
-	for _, r := range learners.Rels() {
+	for _, r := range staged.Rels() {
 		s.Types = append(s.Types, TypeSpec{Name: r.Type, Start: r.Start, End: r.End})
 	}
 	return s
@@ -73,7 +73,7 @@ func GenericQueries(s Schema) []Query {
 		if len(degrees) == 0 {
 			continue
 		}
-		out = append(out, Query{Section: "shape", Name: "degrees-" + l.Name, Chart: ChartDegrees, Needs: needs,
+		out = append(out, Query{Section: Generic, Name: "degrees-" + l.Name, Chart: ChartDegrees, Needs: needs,
 			Title: fmt.Sprintf("Degree distribution of %s nodes, per relationship type (log scales)", l.Name),
 			Note:  "Bars: nodes with a degree in [low, high], powers of two; a node without the type is degree 0.",
 			Cypher: fmt.Sprintf(`MATCH (n:%s)
@@ -90,7 +90,7 @@ ORDER BY degree DESC, n.%s LIMIT 3
 RETURN %s + ' ' + toString(n.%s) AS node, %s AS label, n.%s AS key, degree`,
 			quote(l.Name), quote(l.Key), literal(l.Name), quote(l.Key), literal(l.Name), quote(l.Key)))
 	}
-	out = append(out, Query{Section: "shape", Name: "densest", Chart: ChartBar,
+	out = append(out, Query{Section: Generic, Name: "densest", Chart: ChartBar,
 		Title:  "The densest nodes: the three with the most relationships of each label",
 		Cypher: strings.Join(dense, "\nUNION ALL\n")})
 	return out

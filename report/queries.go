@@ -1,5 +1,7 @@
 package report
 
+import "github.com/learnergraph/importer/model"
+
 // Chart is how a result is drawn. Every chart reads the result's columns
 // by position, so a query declares its chart by the shape of what it
 // returns.
@@ -53,148 +55,41 @@ type Components struct {
 	Via    []string
 }
 
-// SectionTitles names the sections of the learner queries, in page order.
-var SectionTitles = []struct{ ID, Title string }{
-	{"learners", "The learners"},
-	{"programs", "Programs"},
-	{"skills", "Skills"},
-	{"employment", "Employment"},
-	{"shape", "Graph shape"},
-}
+// SectionSpec is one section of the page: its id and heading.
+type SectionSpec struct{ ID, Title string }
 
-// LearnerQueries are the learner contract's named queries, section by
-// section: a mapping file can declare the same (name, Cypher, chart kind,
-// needs) for its own model.
-func LearnerQueries() []Query {
-	return []Query{
-		{Section: "learners", Name: "residence", Title: "Learners by country of residence (top 20)", Chart: ChartBar,
-			Needs: []string{"Country", "RESIDES_IN"},
-			Cypher: `MATCH (c:Country)
-WITH c, COUNT { (c)<-[:RESIDES_IN]-() } AS learners
-WHERE learners > 0
-RETURN coalesce(c.name, c.code) AS country, c.code AS code, learners
-ORDER BY learners DESC, code LIMIT 20`},
-		{Section: "learners", Name: "flows", Title: "Where learners come from and live: origin → residence (top 20 pairs of different countries)", Chart: ChartBar,
-			Needs: []string{"Learner", "Country", "RESIDES_IN", "ORIGINATES_FROM"},
-			Cypher: `MATCH (o:Country)<-[:ORIGINATES_FROM]-(:Learner)-[:RESIDES_IN]->(r:Country)
-WHERE o <> r
-WITH o, r, count(*) AS learners
-ORDER BY learners DESC, o.code, r.code LIMIT 20
-RETURN o.code + ' → ' + r.code AS flow, o.code AS origin, r.code AS residence, learners`},
-		{Section: "learners", Name: "birth", Title: "Learners by birth decade and gender", Chart: ChartStacked,
-			Needs: []string{"Learner"}, Note: "Learners without a birth year are not counted.",
-			Cypher: `MATCH (l:Learner) WHERE l.birthYear IS NOT NULL
-RETURN toString((l.birthYear / 10) * 10) + 's' AS decade, coalesce(l.gender, '(none)') AS gender, count(*) AS learners
-ORDER BY decade, gender`},
-		{Section: "learners", Name: "cities", Title: "Cities per country (top 20)", Chart: ChartBar,
-			Needs: []string{"Country", "IN_COUNTRY"},
-			Cypher: `MATCH (c:Country)
-WITH c, COUNT { (c)<-[:IN_COUNTRY]-() } AS cities
-WHERE cities > 0
-RETURN coalesce(c.name, c.code) AS country, c.code AS code, cities
-ORDER BY cities DESC, code LIMIT 20`},
+// Generic is the section the generic queries go to; a mapping that does
+// not declare it gets it last, with GenericTitle.
+const (
+	Generic      = "shape"
+	GenericTitle = "Graph shape"
+)
 
-		{Section: "programs", Name: "enrolments", Title: "Enrolments per program (top 25)", Chart: ChartBar,
-			Needs: []string{"Program", "ENROLLED_IN"},
-			Cypher: `MATCH (p:Program)
-WITH p, COUNT { (p)<-[:ENROLLED_IN]-() } AS enrolments
-WHERE enrolments > 0
-RETURN coalesce(p.name, p.id) AS program, p.id AS id, enrolments
-ORDER BY enrolments DESC, id LIMIT 25`},
-		{Section: "programs", Name: "cohorts", Title: "Enrolments by month (cohorts)", Chart: ChartColumns,
-			Needs: []string{"ENROLLED_IN"}, Note: "Enrolments without a date are not counted.",
-			Cypher: `MATCH ()-[e:ENROLLED_IN]->() WHERE e.enrolledOn IS NOT NULL
-WITH e.enrolledOn.year AS year, e.enrolledOn.month AS month, count(*) AS enrolments
-RETURN toString(year) + '-' + right('0' + toString(month), 2) AS month, enrolments
-ORDER BY month`},
-		{Section: "programs", Name: "status", Title: "Learning status per program (share of enrolled learners with a learning state; top 25 programs)", Chart: ChartShares,
-			Needs: []string{"Program", "ENROLLED_IN", "LearningState", "HAS_LEARNING_STATE"},
-			Cypher: `MATCH (p:Program)
-WITH p, COUNT { (p)<-[:ENROLLED_IN]-() } AS enrolments
-ORDER BY enrolments DESC, p.id LIMIT 25
-MATCH (p)<-[:ENROLLED_IN]-(:Learner)-[:HAS_LEARNING_STATE]->(s:LearningState)
-RETURN coalesce(p.name, p.id) AS program, coalesce(s.status, '(none)') AS status, count(*) AS learners
-ORDER BY program, status`},
-		{Section: "programs", Name: "learning-details", Title: "Learning-state details: the fields present (top 20)", Chart: ChartBar,
-			Needs: []string{"LearningState"},
-			Cypher: `MATCH (s:LearningState)
-UNWIND [k IN keys(s) WHERE k STARTS WITH 'details_'] AS field
-RETURN field, count(*) AS states
-ORDER BY states DESC, field LIMIT 20`},
-
-		{Section: "skills", Name: "top-skills", Title: "Most held skills (top 20)", Chart: ChartBar,
-			Needs: []string{"Skill", "HAS_SKILL"},
-			Cypher: `MATCH (s:Skill)
-WITH s, COUNT { (s)<-[:HAS_SKILL]-() } AS learners
-WHERE learners > 0
-RETURN coalesce(s.name, s.id) AS skill, s.id AS id, learners
-ORDER BY learners DESC, id LIMIT 20`},
-		{Section: "skills", Name: "levels", Title: "Skill levels (top 20)", Chart: ChartBar,
-			Needs: []string{"HAS_SKILL"},
-			Cypher: `MATCH ()-[h:HAS_SKILL]->()
-RETURN coalesce(toString(h.level), '(none)') AS level, count(*) AS skills
-ORDER BY skills DESC, level LIMIT 20`},
-		{Section: "skills", Name: "skills-per-learner", Title: "Skills per learner", Chart: ChartColumns,
-			Needs: []string{"Learner"},
-			Cypher: `MATCH (l:Learner)
-WITH COUNT { (l)-[:HAS_SKILL]->() } AS skills
-RETURN skills, count(*) AS learners
-ORDER BY skills`},
-		{Section: "skills", Name: "pairs", Title: "Skills most often held together (top 20 pairs)", Chart: ChartBar,
-			Needs: []string{"Learner", "Skill", "HAS_SKILL"},
-			Note:  "Pairs among the 100 most held skills, so the count stays bounded at any size.",
-			Cypher: `MATCH (s:Skill)
-WITH s, COUNT { (s)<-[:HAS_SKILL]-() } AS held
-ORDER BY held DESC, s.id LIMIT 100
-WITH collect(s) AS top
-UNWIND range(0, size(top) - 2) AS i
-WITH top[i] AS a, top[i + 1..] AS rest
-CALL (a, rest) {
-  MATCH (a)<-[:HAS_SKILL]-(:Learner)-[:HAS_SKILL]->(b:Skill)
-  WHERE b IN rest
-  RETURN b, count(*) AS learners
-}
-WITH CASE WHEN a.id < b.id THEN [a, b] ELSE [b, a] END AS pair, learners
-WITH pair[0] AS a, pair[1] AS b, learners
-ORDER BY learners DESC, a.id, b.id LIMIT 20
-RETURN coalesce(a.name, a.id) + ' + ' + coalesce(b.name, b.id) AS pair, a.id AS first, b.id AS second, learners`},
-
-		{Section: "employment", Name: "companies", Title: "Companies with the most stints (top 20)", Chart: ChartBar,
-			Needs: []string{"Company", "WORKED_AT"},
-			Cypher: `MATCH (c:Company)
-WITH c, COUNT { (c)<-[:WORKED_AT]-() } AS stints
-WHERE stints > 0
-RETURN coalesce(c.name, c.id) AS company, c.id AS id, stints
-ORDER BY stints DESC, id LIMIT 20`},
-		{Section: "employment", Name: "titles", Title: "Job titles (top 20)", Chart: ChartBar,
-			Needs: []string{"WORKED_AT"},
-			Cypher: `MATCH ()-[w:WORKED_AT]->() WHERE w.title IS NOT NULL
-RETURN w.title AS title, count(*) AS stints
-ORDER BY stints DESC, title LIMIT 20`},
-		{Section: "employment", Name: "professional-status", Title: "Professional status", Chart: ChartBar,
-			Needs: []string{"ProfessionalState"},
-			Cypher: `MATCH (s:ProfessionalState)
-RETURN coalesce(s.status, '(none)') AS status, count(*) AS learners
-ORDER BY learners DESC, status`},
-		{Section: "employment", Name: "employed-after", Title: "Learners employed after enrolling, per program (a job starting after the enrolment; top 25 programs)", Chart: ChartBarPart,
-			Needs: []string{"Program", "ENROLLED_IN", "WORKED_AT"},
-			Note:  "Enrolments with a date; the dark part started a job (WORKED_AT.startDate) after ENROLLED_IN.enrolledOn.",
-			Cypher: `MATCH (p:Program)<-[e:ENROLLED_IN]-(l:Learner)
-WHERE e.enrolledOn IS NOT NULL
-WITH p, count(*) AS enrolled,
-     count(CASE WHEN EXISTS { MATCH (l)-[w:WORKED_AT]->() WHERE w.startDate > e.enrolledOn } THEN 1 END) AS employedAfter
-RETURN coalesce(p.name, p.id) AS program, p.id AS id, enrolled, employedAfter
-ORDER BY enrolled DESC, id LIMIT 25`},
-		{Section: "employment", Name: "professional-details", Title: "Professional-state details: the fields present (top 20)", Chart: ChartBar,
-			Needs: []string{"ProfessionalState"},
-			Cypher: `MATCH (s:ProfessionalState)
-UNWIND [k IN keys(s) WHERE k STARTS WITH 'details_'] AS field
-RETURN field, count(*) AS states
-ORDER BY states DESC, field LIMIT 20`},
-
-		{Section: "shape", Name: "components", Title: "Connected components of the learner–skill–program graph", Chart: ChartComponents,
-			Needs:      []string{"Learner"},
-			Components: &Components{Center: "Learner", Via: []string{"HAS_SKILL", "ENROLLED_IN"}},
-			Note:       "Learners joined through the skills they hold and the programs they enrolled in; a learner with neither is a component of its own."},
+// Declared returns the sections and named queries m's report part
+// declares (model.ReportSection), in page order, with the generic section
+// last unless m declares it. A state file staged with the built-in mapping
+// before it declared a report gets the built-in mapping's.
+func Declared(m *model.Model) ([]SectionSpec, []Query) {
+	declared := m.Report
+	if len(declared) == 0 && m.Source == model.DefaultName {
+		declared = model.Default().Report
 	}
+	var sections []SectionSpec
+	var queries []Query
+	generic := false
+	for _, s := range declared {
+		sections = append(sections, SectionSpec{ID: s.ID, Title: s.Title})
+		generic = generic || s.ID == Generic
+		for _, q := range s.Queries {
+			d := Query{Section: s.ID, Name: q.Name, Title: q.Title, Cypher: q.Cypher, Chart: Chart(q.Chart), Needs: q.Needs, Note: q.Note}
+			if q.Chart == model.ChartComponents {
+				d.Components = &Components{Center: q.Center, Via: q.Via}
+			}
+			queries = append(queries, d)
+		}
+	}
+	if !generic {
+		sections = append(sections, SectionSpec{ID: Generic, Title: GenericTitle})
+	}
+	return sections, queries
 }

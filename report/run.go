@@ -44,10 +44,6 @@ type Options struct {
 	Progress io.Writer
 	// Baseline, when set, is shown beside the import's rate.
 	Baseline *Baseline
-	// Queries are the named queries (LearnerQueries if nil); Schema is the
-	// model the generic queries are built from (LearnerSchema if empty).
-	Queries []Query
-	Schema  Schema
 }
 
 func (o Options) withDefaults() Options {
@@ -60,18 +56,14 @@ func (o Options) withDefaults() Options {
 	if o.Progress == nil {
 		o.Progress = io.Discard
 	}
-	if o.Queries == nil {
-		o.Queries = LearnerQueries()
-	}
-	if len(o.Schema.Labels) == 0 {
-		o.Schema = LearnerSchema()
-	}
 	return o
 }
 
-// Build reads the state file and queries Neo4j, and returns the report. A
-// failed query does not stop the others: its result carries the error, and
-// Build returns the report with an error wrapping ErrQueries.
+// Build reads the state file and queries Neo4j, and returns the report:
+// the import section, the sections the state file's mapping declares, and
+// the generic queries of its schema. A failed query does not stop the
+// others: its result carries the error, and Build returns the report with
+// an error wrapping ErrQueries.
 func Build(ctx context.Context, g Reader, db *bolt.DB, opt Options) (*Report, error) {
 	opt = opt.withDefaults()
 	start := time.Now()
@@ -81,8 +73,13 @@ func Build(ctx context.Context, g Reader, db *bolt.DB, opt Options) (*Report, er
 		return nil, err
 	}
 	imp.Baseline = opt.Baseline
-	r := &runner{g: g, opt: opt}
-	queries := append(append([]Query(nil), opt.Queries...), GenericQueries(opt.Schema)...)
+	m, schema, err := readModel(db)
+	if err != nil {
+		return nil, err
+	}
+	specs, declared := Declared(m)
+	r := &runner{g: g, opt: opt, schema: schema}
+	queries := append(declared, GenericQueries(schema)...)
 	r.total = len(queries) + 1
 	present, err := r.counts(ctx, &imp)
 	if err != nil {
@@ -104,7 +101,7 @@ func Build(ctx context.Context, g Reader, db *bolt.DB, opt Options) (*Report, er
 	}
 	close(jobs)
 	wg.Wait()
-	rep.Sections = sections(queries, results)
+	rep.Sections = sections(specs, queries, results)
 	rep.Seconds = round(time.Since(start).Seconds(), 3)
 	if err := ctx.Err(); err != nil {
 		return rep, err
@@ -123,11 +120,12 @@ func Build(ctx context.Context, g Reader, db *bolt.DB, opt Options) (*Report, er
 
 // runner runs the queries of one report.
 type runner struct {
-	g     Reader
-	opt   Options
-	mu    sync.Mutex
-	n     int
-	total int
+	g      Reader
+	opt    Options
+	schema Schema
+	mu     sync.Mutex
+	n      int
+	total  int
 }
 
 // logf prints one progress line.
@@ -168,7 +166,7 @@ func (r *runner) read(ctx context.Context, cypher string, params map[string]any)
 func (r *runner) counts(ctx context.Context, imp *Import) (map[string]bool, error) {
 	n := r.begin("import/counts")
 	start := time.Now()
-	imp.Cypher = countsCypher(r.opt.Schema)
+	imp.Cypher = countsCypher(r.schema)
 	_, rows, err := r.read(ctx, imp.Cypher, nil)
 	if err != nil {
 		return nil, fmt.Errorf("count the graph: %w", err)
@@ -229,9 +227,9 @@ func (r *runner) run(ctx context.Context, q Query, present map[string]bool) Resu
 }
 
 // sections groups the results by section, in page order.
-func sections(queries []Query, results []Result) []Section {
+func sections(specs []SectionSpec, queries []Query, results []Result) []Section {
 	var out []Section
-	for _, st := range SectionTitles {
+	for _, st := range specs {
 		s := Section{ID: st.ID, Title: st.Title, Results: []Result{}}
 		var skipped []string
 		for i, q := range queries {

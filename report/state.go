@@ -7,6 +7,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/learnergraph/importer/checkpoint"
+	"github.com/learnergraph/importer/model"
 	"github.com/learnergraph/importer/staging"
 )
 
@@ -49,6 +50,26 @@ func readImport(db *bolt.DB) (Import, error) {
 		return nil
 	})
 	return imp, err
+}
+
+// readModel returns the mapping the state file was staged with and its
+// schema, as the generic queries need it.
+func readModel(db *bolt.DB) (*model.Model, Schema, error) {
+	var m *model.Model
+	var schema Schema
+	err := db.View(func(tx *bolt.Tx) error {
+		p, err := staging.ReadPlan(tx)
+		if err != nil {
+			return err
+		}
+		s, err := staging.ReadSchema(tx)
+		if err != nil {
+			return err
+		}
+		m, schema = p.Model(), SchemaOf(s)
+		return nil
+	})
+	return m, schema, err
 }
 
 var (
