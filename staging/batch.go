@@ -17,6 +17,7 @@ type batch struct {
 	rejects []Reject
 	shared  []map[string]*sharedEntity // by shared kind (Schema.sharedNames), then bucket key
 	next    checkpoint.StageMark       // Offset, Line and Done; NextOrdinal is the writer's
+	prefix  checkpoint.Prefix          // of the input up to next.Offset
 	chunk   []byte                     // room for the rows' values (keep)
 }
 

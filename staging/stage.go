@@ -94,6 +94,10 @@ func Stage(ctx context.Context, input, state string, opt Options) (checkpoint.Co
 	if err != nil {
 		return checkpoint.Counts{}, err
 	}
+	prefix, err := checkpoint.Prefix{}.Extend(src, mark.Offset)
+	if err != nil {
+		return checkpoint.Counts{}, err
+	}
 	logUnknown(opt, header)
 	in := checkpoint.Input{Path: input, Fingerprint: fp, Header: fields, MaxRecordBytes: opt.MaxRecordBytes}
 	target := state
@@ -112,6 +116,9 @@ func Stage(ctx context.Context, input, state string, opt Options) (checkpoint.Co
 			return err
 		}
 		if err := checkpoint.WriteStageMark(tx, mark); err != nil {
+			return err
+		}
+		if err := checkpoint.WritePrefix(tx, prefix); err != nil {
 			return err
 		}
 		return checkpoint.WriteCounts(tx, checkpoint.NewCounts(plan.schema.Labels(), plan.schema.Types()))
@@ -178,7 +185,9 @@ func Resume(ctx context.Context, state string, opt Options) (checkpoint.Counts, 
 		return counts, err
 	}
 	if fp != in.Fingerprint {
-		return counts, fmt.Errorf("resume staging: %w: %s (stage it again with --overwrite)", ErrInputChanged, in.Path)
+		if in, err = changedInput(db, f, in, fp, mark, opt); err != nil {
+			return counts, err
+		}
 	}
 	opt.MaxRecordBytes = in.MaxRecordBytes
 	if opt.MaxRecordBytes <= 0 { // staged by a release without the bound
@@ -186,6 +195,51 @@ func Resume(ctx context.Context, state string, opt Options) (checkpoint.Counts, 
 	}
 	counts, err = run(ctx, db, state, f, in, header, mark, opt)
 	return counts, finish(err, state, target)
+}
+
+// changedInput accepts an input that changed since staging started when
+// the part staged so far is unchanged (the file grew, or changed only
+// past the last checkpoint): the stored input record takes its new
+// fingerprint, and staging goes on with the rest of the file as it is
+// now, which is what staging the new file from the start would give. A
+// changed staged part, or a state file without the staged part's checksum,
+// is ErrInputChanged.
+func changedInput(db *bolt.DB, f io.ReaderAt, in checkpoint.Input, fp checkpoint.Fingerprint, mark checkpoint.StageMark, opt Options) (checkpoint.Input, error) {
+	refuse := func(why string) (checkpoint.Input, error) {
+		return in, fmt.Errorf("resume staging: %w: %s %s (stage it again with --overwrite)", ErrInputChanged, in.Path, why)
+	}
+	var stored checkpoint.Prefix
+	var ok bool
+	err := db.View(func(tx *bolt.Tx) error {
+		var err error
+		stored, ok, err = checkpoint.ReadPrefix(tx)
+		return err
+	})
+	switch {
+	case err != nil:
+		return in, err
+	case !ok || stored.Offset != mark.Offset:
+		return refuse("(this state file has no checksum of the part staged so far)")
+	case fp.Size < mark.Offset:
+		return refuse(fmt.Sprintf("is now %d bytes, shorter than the %d bytes staged so far", fp.Size, mark.Offset))
+	}
+	now, err := checkpoint.Prefix{}.Extend(f, mark.Offset)
+	if err != nil {
+		return in, err
+	}
+	if now != stored {
+		return refuse(fmt.Sprintf("changed within the %d bytes staged so far", mark.Offset))
+	}
+	in.Fingerprint = fp
+	err = db.Update(func(tx *bolt.Tx) error { return checkpoint.WriteInput(tx, in) })
+	if err != nil {
+		return in, fmt.Errorf("resume staging: record the changed input: %w", err)
+	}
+	if opt.Logf != nil {
+		opt.Logf("%s changed since staging started; the %d bytes staged so far (to line %d) are unchanged: staging the rest of the file as it is now (%d bytes)",
+			in.Path, mark.Offset, mark.Line, fp.Size)
+	}
+	return in, nil
 }
 
 // readHeader reads the header record after an optional byte-order mark and
@@ -251,12 +305,20 @@ func run(ctx context.Context, db *bolt.DB, state string, f *os.File, in checkpoi
 	readErr := make(chan error, 1)
 	go func() { readErr <- stream(readCtx, r, h, opt.BatchRows, workers, batches) }()
 
+	prefix, err := stagedPrefix(db, f, mark)
+	if err != nil {
+		return checkpoint.Counts{}, err
+	}
 	var counts checkpoint.Counts
 	for result := range batches {
 		b := <-result
 		if err := unchanged(in, b.next.Line); err != nil {
 			return counts, err
 		}
+		if prefix, err = prefix.Extend(f, b.next.Offset); err != nil {
+			return counts, err
+		}
+		b.prefix = prefix
 		if counts, err = w.commit(b); err != nil {
 			return counts, err
 		}
@@ -274,6 +336,23 @@ func run(ctx context.Context, db *bolt.DB, state string, f *os.File, in checkpoi
 	return counts, ctx.Err()
 }
 
+// stagedPrefix returns the checksum of the input up to mark: the stored
+// one, or, in a state file staged before it was recorded, one computed
+// from f, which the caller has found unchanged.
+func stagedPrefix(db *bolt.DB, f io.ReaderAt, mark checkpoint.StageMark) (checkpoint.Prefix, error) {
+	var p checkpoint.Prefix
+	var ok bool
+	err := db.View(func(tx *bolt.Tx) error {
+		var err error
+		p, ok, err = checkpoint.ReadPrefix(tx)
+		return err
+	})
+	if err != nil || (ok && p.Offset == mark.Offset) {
+		return p, err
+	}
+	return checkpoint.Prefix{}.Extend(f, mark.Offset)
+}
+
 // unchanged checks that the input still has the size and modification
 // time it had when staging started, before the batch ending at line is
 // committed.
@@ -287,7 +366,8 @@ func unchanged(in checkpoint.Input, line int64) error {
 		return nil
 	}
 	return fmt.Errorf("stage batch ending at line %d: %w: %s was %d bytes modified %s, is now %d bytes modified %s; "+
-		"the state file stops at the last checkpoint: stage it again with --overwrite once the file is complete",
+		"the state file keeps the batches staged so far: once the file is complete, importer resume stages the rest "+
+		"(if the part staged so far is as it was; else stage it again with --overwrite)",
 		line, ErrInputChanged, in.Path, fp.Size, time.Unix(0, fp.ModTime).UTC().Format(time.RFC3339Nano),
 		info.Size(), info.ModTime().UTC().Format(time.RFC3339Nano))
 }

@@ -437,7 +437,8 @@ func TestResume(t *testing.T) {
 	}
 }
 
-// TestResumeRefuses: a changed input file, or no state file.
+// TestResumeRefuses: an input file whose staged part changed (a grown
+// one resumes: TestStageInputGrows), or no state file.
 func TestResumeRefuses(t *testing.T) {
 	input := writeInput(t, resumeInput(30))
 	state := statePath(t, input)
@@ -447,7 +448,7 @@ func TestResumeRefuses(t *testing.T) {
 		t.Fatalf("Stage cancelled: %v", err)
 	}
 	before := dump(t, state)
-	if err := os.WriteFile(input, []byte(resumeInput(31)), 0o644); err != nil {
+	if err := os.WriteFile(input, []byte(strings.Replace(resumeInput(31), "Name 1,", "Name X,", 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Resume(context.Background(), state, Options{}); !errors.Is(err, ErrInputChanged) {

@@ -103,6 +103,9 @@ func (w *writer) commitTx(b batch) (checkpoint.Counts, error) {
 		if err := checkpoint.WriteStageMark(tx, t.mark); err != nil {
 			return err
 		}
+		if err := checkpoint.WritePrefix(tx, b.prefix); err != nil {
+			return err
+		}
 		counts = t.counts
 		if err := w.sample(tx, t.counts.Rows.Read-readBefore); err != nil {
 			return err
