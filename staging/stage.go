@@ -208,13 +208,7 @@ func changedInput(db *bolt.DB, f io.ReaderAt, in checkpoint.Input, fp checkpoint
 	refuse := func(why string) (checkpoint.Input, error) {
 		return in, fmt.Errorf("resume staging: %w: %s %s (stage it again with --overwrite)", ErrInputChanged, in.Path, why)
 	}
-	var stored checkpoint.Prefix
-	var ok bool
-	err := db.View(func(tx *bolt.Tx) error {
-		var err error
-		stored, ok, err = checkpoint.ReadPrefix(tx)
-		return err
-	})
+	stored, ok, err := readPrefix(db)
 	switch {
 	case err != nil:
 		return in, err
@@ -340,17 +334,19 @@ func run(ctx context.Context, db *bolt.DB, state string, f *os.File, in checkpoi
 // one, or, in a state file staged before it was recorded, one computed
 // from f, which the caller has found unchanged.
 func stagedPrefix(db *bolt.DB, f io.ReaderAt, mark checkpoint.StageMark) (checkpoint.Prefix, error) {
-	var p checkpoint.Prefix
-	var ok bool
-	err := db.View(func(tx *bolt.Tx) error {
-		var err error
-		p, ok, err = checkpoint.ReadPrefix(tx)
-		return err
-	})
+	p, ok, err := readPrefix(db)
 	if err != nil || (ok && p.Offset == mark.Offset) {
 		return p, err
 	}
 	return checkpoint.Prefix{}.Extend(f, mark.Offset)
+}
+
+func readPrefix(db *bolt.DB) (p checkpoint.Prefix, ok bool, err error) {
+	err = db.View(func(tx *bolt.Tx) error {
+		p, ok, err = checkpoint.ReadPrefix(tx)
+		return err
+	})
+	return p, ok, err
 }
 
 // unchanged checks that the input still has the size and modification
