@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/learnergraph/importer/checkpoint"
 	"github.com/learnergraph/importer/graphwrite"
 	"github.com/learnergraph/importer/staging"
 )
@@ -179,12 +181,20 @@ func quote(name string) string { return "`" + strings.ReplaceAll(name, "`", "``"
 
 // stagePrefix stages the first rows rows of input into state: staging
 // checkpoints after exactly rows rows and is stopped there. It returns the
-// rows read and the bytes they take in the file (header included).
+// rows read and the bytes they take in the file (header included). It
+// removes an earlier state first (a run's kept by -keep, maybe of an
+// older format): a stage stopped before its end never replaces a file
+// with --overwrite, so the stale file would be the one read.
 func stagePrefix(ctx context.Context, input, state string, rows int) (int64, int64, error) {
+	for _, p := range []string{state, checkpoint.PendingPath(state)} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return 0, 0, fmt.Errorf("stage baseline slice: %w", err)
+		}
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var read, offset int64
-	_, err := staging.Stage(ctx, input, state, staging.Options{Overwrite: true, BatchRows: rows, Command: "bench baseline",
+	_, err := staging.Stage(ctx, input, state, staging.Options{BatchRows: rows, Command: "bench baseline",
 		Progress: func(p staging.Progress) {
 			if read == 0 {
 				read, offset = p.Counts.Rows.Read, p.Offset
