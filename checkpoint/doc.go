@@ -2,11 +2,14 @@
 // staged graph (written by package staging), the rejected rows, the counters
 // of the status report, and the resume points of both passes.
 //
-// A state file is created by Create and reopened by Open. Every write that
-// moves a resume point happens in the same bbolt transaction as the data it
-// describes, so the file is always at a checkpoint: a crash at any instant
-// loses at most the batch in flight, never the consistency between data and
-// counters.
+// A state file is created by Create and reopened by Open (a *bolt.DB, for
+// the packages that stage and read its buckets) or by OpenState (a *State:
+// the typed operations the importer's commands use, so that no command
+// holds a bbolt handle or transaction; packages that take a DB take either).
+// Every write that moves a resume point happens in the same bbolt
+// transaction as the data it describes, so the file is always at a
+// checkpoint: a crash at any instant loses at most the batch in flight,
+// never the consistency between data and counters.
 //
 // While a process writes the state file it holds bbolt's exclusive file lock.
 // So that `importer status` can still answer, the writer also publishes a

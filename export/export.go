@@ -65,7 +65,7 @@ type Result struct {
 // directory, compression and delimiter) continues it: units recorded done
 // whose files are still there are not written again. Another plan starts
 // over.
-func Run(ctx context.Context, db *bolt.DB, opt Options) (Result, error) {
+func Run(ctx context.Context, db checkpoint.DB, opt Options) (Result, error) {
 	start := time.Now()
 	opt = opt.withDefaults()
 	dir, err := filepath.Abs(opt.Dir)
@@ -117,7 +117,7 @@ func (o Options) withDefaults() Options {
 
 // prepare checks the state file, keeps or replaces the export plan, and
 // lists the units with those already done.
-func prepare(db *bolt.DB, dir string, opt Options) (checkpoint.ExportPlan, *ids, []unit, map[string]checkpoint.ExportUnit, int64, error) {
+func prepare(db checkpoint.DB, dir string, opt Options) (checkpoint.ExportPlan, *ids, []unit, map[string]checkpoint.ExportUnit, int64, error) {
 	var plan checkpoint.ExportPlan
 	var ids *ids
 	var units []unit
@@ -213,7 +213,7 @@ func filesExist(dir string, rec checkpoint.ExportUnit) bool {
 
 // exporter runs the units of one export.
 type exporter struct {
-	db        *bolt.DB
+	db        checkpoint.DB
 	dir       string
 	opt       Options
 	plan      checkpoint.ExportPlan

@@ -43,7 +43,7 @@ func (u unit) idColumns() []string {
 // unitWriter writes one unit.
 type unitWriter struct {
 	u       unit
-	db      *bolt.DB
+	db      checkpoint.DB
 	dir     string
 	gzip    bool
 	chunk   int

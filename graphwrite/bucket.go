@@ -98,7 +98,7 @@ type batch struct {
 // read copies the next batch of partition r out of the state file, in one
 // short read transaction. A batch of count 0 means the partition is
 // drained.
-func (b bucket) read(db *bolt.DB, r staging.Range, after []byte, limit int, mode Mode) (batch, error) {
+func (b bucket) read(db checkpoint.DB, r staging.Range, after []byte, limit int, mode Mode) (batch, error) {
 	if b.kind == kindLearners {
 		return b.readGroup(db, r, after, limit)
 	}

@@ -93,7 +93,7 @@ func (b bucket) stateMember(m bucket) int {
 // entity of those learners in the other member buckets. When fewer than
 // limit learners are left, it reads the other buckets to the end of r, so
 // nothing staged past the last learner is ever left behind.
-func (b bucket) readGroup(db *bolt.DB, r staging.Range, after []byte, limit int) (batch, error) {
+func (b bucket) readGroup(db checkpoint.DB, r staging.Range, after []byte, limit int) (batch, error) {
 	out := batch{after: after, counts: make([]int64, len(b.members))}
 	err := db.View(func(tx *bolt.Tx) error {
 		read := groupRead{nodes: make([][]staging.Node, len(b.members)), rels: make([][]staging.Rel, len(b.members))}

@@ -108,7 +108,7 @@ func (o LoadOptions) withDefaults() LoadOptions {
 // loader is one Load call.
 type loader struct {
 	g     *Graph
-	db    *bolt.DB
+	db    checkpoint.DB
 	s     *staging.Schema // the state file's
 	plan  checkpoint.LoadPlan
 	mode  Mode
@@ -133,7 +133,7 @@ type resumePoint struct {
 // plan recorded by Begin, from wherever an earlier Load of the same plan
 // stopped. It returns ctx.Err() when ctx is cancelled, after the batches in
 // flight are committed and their marks written.
-func Load(ctx context.Context, g *Graph, db *bolt.DB, opt LoadOptions) (Stats, error) {
+func Load(ctx context.Context, g *Graph, db checkpoint.DB, opt LoadOptions) (Stats, error) {
 	opt = opt.withDefaults()
 	start := time.Now()
 	plan, counts, s, err := readPlan(db)
@@ -173,7 +173,7 @@ func Load(ctx context.Context, g *Graph, db *bolt.DB, opt LoadOptions) (Stats, e
 }
 
 // readPlan reads the load plan, the staged counts and the schema.
-func readPlan(db *bolt.DB) (plan checkpoint.LoadPlan, counts checkpoint.Counts, s *staging.Schema, err error) {
+func readPlan(db checkpoint.DB) (plan checkpoint.LoadPlan, counts checkpoint.Counts, s *staging.Schema, err error) {
 	err = db.View(func(tx *bolt.Tx) error {
 		if err := checkStaged(tx); err != nil {
 			return err
@@ -229,7 +229,7 @@ func groupLimit(s *staging.Schema, c checkpoint.Counts, batchSize int) int {
 // planPartitions splits every bucket of the plan into its partitions. The
 // ranges depend only on the staged data, which no longer changes once
 // staging is done, so every resume finds the same ones.
-func planPartitions(db *bolt.DB, s *staging.Schema, plan checkpoint.LoadPlan) ([]partition, error) {
+func planPartitions(db checkpoint.DB, s *staging.Schema, plan checkpoint.LoadPlan) ([]partition, error) {
 	var out []partition
 	err := db.View(func(tx *bolt.Tx) error {
 		for _, b := range loadBuckets(s, plan.Grouped) {

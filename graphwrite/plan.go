@@ -25,7 +25,7 @@ const minPartitions = 4
 //
 // Begin does not refuse to replace a plan in progress: that is the
 // caller's policy (the importer asks for --restart).
-func Begin(ctx context.Context, g *Graph, db *bolt.DB, mode Mode, workers int) (checkpoint.LoadPlan, error) {
+func Begin(ctx context.Context, g *Graph, db checkpoint.DB, mode Mode, workers int) (checkpoint.LoadPlan, error) {
 	var old checkpoint.LoadPlan
 	var hadOld bool
 	var s *staging.Schema

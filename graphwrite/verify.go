@@ -49,7 +49,7 @@ func (d Difference) String() string {
 // label and relationships of every type against the staged counts, and a
 // seeded random sample of staged entities, all properties, against what
 // Neo4j holds. It returns the differences; none means equal.
-func Verify(ctx context.Context, g *Graph, db *bolt.DB, opt VerifyOptions) ([]Difference, error) {
+func Verify(ctx context.Context, g *Graph, db checkpoint.DB, opt VerifyOptions) ([]Difference, error) {
 	if opt.Sample <= 0 {
 		opt.Sample = DefaultSample
 	}
@@ -131,7 +131,7 @@ func (r *reservoir[T]) add(v T) {
 
 // sampleBucket scans a bucket in short read transactions and keeps a
 // sample of it.
-func sampleBucket[T any](db *bolt.DB, n int, rng *rand.Rand, read func(tx *bolt.Tx, after []byte) ([]T, []byte, error)) ([]T, error) {
+func sampleBucket[T any](db checkpoint.DB, n int, rng *rand.Rand, read func(tx *bolt.Tx, after []byte) ([]T, []byte, error)) ([]T, error) {
 	res := &reservoir[T]{items: make([]T, 0, n), rng: rng}
 	var after []byte
 	for {
@@ -153,7 +153,7 @@ func sampleBucket[T any](db *bolt.DB, n int, rng *rand.Rand, read func(tx *bolt.
 	}
 }
 
-func (g *Graph) verifyNodes(ctx context.Context, db *bolt.DB, schema *staging.Schema, spec staging.NodeSpec, n int, rng *rand.Rand) ([]Difference, error) {
+func (g *Graph) verifyNodes(ctx context.Context, db checkpoint.DB, schema *staging.Schema, spec staging.NodeSpec, n int, rng *rand.Rand) ([]Difference, error) {
 	sample, err := sampleBucket(db, n, rng, func(tx *bolt.Tx, after []byte) ([]staging.Node, []byte, error) {
 		return staging.ReadNodes(tx, schema, spec.Label, staging.Range{}, after, verifyChunk)
 	})
@@ -194,7 +194,7 @@ func (g *Graph) verifyNodes(ctx context.Context, db *bolt.DB, schema *staging.Sc
 	return diffs, nil
 }
 
-func (g *Graph) verifyRels(ctx context.Context, db *bolt.DB, schema *staging.Schema, spec staging.RelSpec, n int, rng *rand.Rand) ([]Difference, error) {
+func (g *Graph) verifyRels(ctx context.Context, db checkpoint.DB, schema *staging.Schema, spec staging.RelSpec, n int, rng *rand.Rand) ([]Difference, error) {
 	sample, err := sampleBucket(db, n, rng, func(tx *bolt.Tx, after []byte) ([]staging.Rel, []byte, error) {
 		return staging.ReadRels(tx, schema, spec.Type, staging.Range{}, after, verifyChunk)
 	})

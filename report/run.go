@@ -12,7 +12,8 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
-	bolt "go.etcd.io/bbolt"
+
+	"github.com/learnergraph/importer/checkpoint"
 )
 
 // Reader runs one read-only query with a time limit (graphwrite.Graph).
@@ -64,7 +65,7 @@ func (o Options) withDefaults() Options {
 // the generic queries of its schema. A failed query does not stop the
 // others: its result carries the error, and Build returns the report with
 // an error wrapping ErrQueries.
-func Build(ctx context.Context, g Reader, db *bolt.DB, opt Options) (*Report, error) {
+func Build(ctx context.Context, g Reader, db checkpoint.DB, opt Options) (*Report, error) {
 	opt = opt.withDefaults()
 	start := time.Now()
 	rep := &Report{Generated: start.UTC(), State: opt.StatePath, Neo4j: g.Address(), Database: g.Database()}

@@ -17,7 +17,7 @@ const maxReasons = 15
 
 // readImport reads the import section from the state file, in one read
 // transaction: the status, the rejects by reason, the throughput samples.
-func readImport(db *bolt.DB) (Import, error) {
+func readImport(db checkpoint.DB) (Import, error) {
 	var imp Import
 	err := db.View(func(tx *bolt.Tx) error {
 		st, err := checkpoint.ReadStatus(tx)
@@ -54,7 +54,7 @@ func readImport(db *bolt.DB) (Import, error) {
 
 // readModel returns the mapping the state file was staged with and its
 // schema, as the generic queries need it.
-func readModel(db *bolt.DB) (*model.Model, Schema, error) {
+func readModel(db checkpoint.DB) (*model.Model, Schema, error) {
 	var m *model.Model
 	var schema Schema
 	err := db.View(func(tx *bolt.Tx) error {

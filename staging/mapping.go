@@ -45,6 +45,15 @@ func ReadSchema(tx *bolt.Tx) (*Schema, error) {
 	return p.schema, nil
 }
 
+// ReadSchemaFrom is ReadSchema in a read transaction of its own.
+func ReadSchemaFrom(db checkpoint.DB) (s *Schema, err error) {
+	err = db.View(func(tx *bolt.Tx) error {
+		s, err = ReadSchema(tx)
+		return err
+	})
+	return s, err
+}
+
 // PlanOf parses and compiles a stored mapping.
 func PlanOf(stored checkpoint.Mapping) (*Plan, error) {
 	if stored.SHA256 == defaultPlan.model.Hash && stored.Text == string(defaultPlan.model.Text) {

@@ -9,6 +9,11 @@ import (
 	"github.com/learnergraph/importer/checkpoint"
 )
 
+// ReadRejectsFrom is ReadRejects in a read transaction of its own.
+func ReadRejectsFrom(db checkpoint.DB, limit int, fn func(Reject) error) error {
+	return db.View(func(tx *bolt.Tx) error { return ReadRejects(tx, limit, fn) })
+}
+
 // ReadRejects calls fn for each rejected row in line order, at most limit
 // of them (all when limit <= 0). fn runs inside a read transaction: it must
 // not write to the state file; the Reject it gets is its own copy.
