@@ -13,7 +13,6 @@ import (
 
 	"github.com/peterbourgon/ff/v3"
 	"github.com/peterbourgon/ff/v3/ffcli"
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/learnergraph/importer/checkpoint"
 	"github.com/learnergraph/importer/export"
@@ -109,12 +108,12 @@ func (f *exportFlags) run(ctx context.Context, rc *rootConfig, command string) (
 	if err != nil {
 		return export.Result{}, usageError{err}
 	}
-	db, err := openState(f.state)
+	st, err := openState(f.state)
 	if err != nil {
 		return export.Result{}, err
 	}
-	defer db.Close()
-	return runExport(ctx, rc, db, command, opt)
+	defer st.Close()
+	return runExport(ctx, rc, st, command, opt)
 }
 
 // options checks the flags and returns the export's options.
@@ -128,7 +127,7 @@ func (f *exportFlags) options() (export.Options, error) {
 
 // runExport runs an export with progress on stderr and prints its summary
 // and the neo4j-admin command.
-func runExport(ctx context.Context, rc *rootConfig, db *bolt.DB, command string, opt export.Options) (export.Result, error) {
+func runExport(ctx context.Context, rc *rootConfig, st *checkpoint.State, command string, opt export.Options) (export.Result, error) {
 	r := rc.newReporter(nil) // until export.Run reports
 	opt.Command = command
 	opt.Progress = func(written, total int64, unitsDone, units int) {
@@ -138,7 +137,7 @@ func runExport(ctx context.Context, rc *rootConfig, db *bolt.DB, command string,
 		})
 	}
 	r.Start()
-	res, err := export.Run(ctx, db, opt)
+	res, err := export.Run(ctx, st, opt)
 	r.Stop()
 	switch {
 	case errors.Is(err, export.ErrNotStaged):
@@ -161,16 +160,12 @@ func runExport(ctx context.Context, rc *rootConfig, db *bolt.DB, command string,
 
 // resumeExport continues the export in progress with its own plan.
 func resumeExport(ctx context.Context, rc *rootConfig, state string) error {
-	db, err := openState(state)
+	st, err := openState(state)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	var plan checkpoint.ExportPlan
-	err = db.View(func(tx *bolt.Tx) error {
-		plan, _, err = checkpoint.ReadExportPlan(tx)
-		return err
-	})
+	defer st.Close()
+	plan, _, err := st.ExportPlan()
 	if err != nil {
 		return err
 	}
@@ -179,6 +174,6 @@ func resumeExport(ctx context.Context, rc *rootConfig, state string) error {
 		return err
 	}
 	fmt.Fprintf(rc.stderr, "importer: resuming the export into %s\n", plan.Dir)
-	_, err = runExport(ctx, rc, db, "resume", export.Options{Dir: plan.Dir, Gzip: plan.Gzip, ArrayDelimiter: delim, StatePath: state})
+	_, err = runExport(ctx, rc, st, "resume", export.Options{Dir: plan.Dir, Gzip: plan.Gzip, ArrayDelimiter: delim, StatePath: state})
 	return err
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/peterbourgon/ff/v3"
 	"github.com/peterbourgon/ff/v3/ffcli"
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/learnergraph/importer/checkpoint"
 	"github.com/learnergraph/importer/graphwrite"
@@ -110,12 +109,12 @@ func (f *loadFlags) run(ctx context.Context, rc *rootConfig, resume bool) error 
 	if err != nil {
 		return err
 	}
-	db, err := openState(f.state)
+	st, err := openState(f.state)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	plan, planned, err := f.check(db, resume, mode)
+	defer st.Close()
+	plan, planned, err := f.check(st, resume, mode)
 	if err != nil {
 		return err
 	}
@@ -129,14 +128,14 @@ func (f *loadFlags) run(ctx context.Context, rc *rootConfig, resume bool) error 
 	}
 	defer g.Close(context.Background())
 	if !planned || f.restart {
-		if plan, err = graphwrite.Begin(ctx, g, db, mode, f.workers); err != nil {
+		if plan, err = graphwrite.Begin(ctx, g, st, mode, f.workers); err != nil {
 			return err
 		}
 		fmt.Fprintf(rc.stderr, "importer: load run %s: mode %s, %d partitions, into %s database %q\n", plan.RunID, plan.Mode, plan.Partitions, g.Address(), g.Database())
 	} else {
 		fmt.Fprintf(rc.stderr, "importer: resuming load run %s: mode %s, into %s database %q\n", plan.RunID, plan.Mode, g.Address(), g.Database())
 	}
-	stats, err := graphwrite.Load(ctx, g, db, graphwrite.LoadOptions{
+	stats, err := graphwrite.Load(ctx, g, st, graphwrite.LoadOptions{
 		StatePath: f.state, Command: cmd, Workers: f.workers, BatchSize: f.batchSize, RetryFor: f.retryFor,
 		TxTimeout: f.txTimeout, Progress: rc.stderr, Live: isTerminal(rc.stderr),
 	})
@@ -167,15 +166,8 @@ func (f *loadFlags) validate(resume bool) (graphwrite.Mode, error) {
 
 // check reads the state file's plan and refuses what the command cannot
 // do with it.
-func (f *loadFlags) check(db *bolt.DB, resume bool, mode graphwrite.Mode) (plan checkpoint.LoadPlan, planned bool, err error) {
-	var stage checkpoint.StageMark
-	err = db.View(func(tx *bolt.Tx) error {
-		if stage, err = checkpoint.ReadStageMark(tx); err != nil {
-			return err
-		}
-		plan, planned, err = checkpoint.ReadLoadPlan(tx)
-		return err
-	})
+func (f *loadFlags) check(st *checkpoint.State, resume bool, mode graphwrite.Mode) (plan checkpoint.LoadPlan, planned bool, err error) {
+	stage, plan, planned, err := st.LoadPlan()
 	switch {
 	case err != nil:
 		return plan, planned, fmt.Errorf("read state file %s: %w", f.state, err)

@@ -10,8 +10,6 @@ import (
 	"syscall"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/learnergraph/importer/checkpoint"
 	"github.com/learnergraph/importer/export"
 	"github.com/learnergraph/importer/graphwrite"
@@ -87,17 +85,12 @@ func (f *loadFlags) runOffline(ctx context.Context, rc *rootConfig, resume bool)
 	if err != nil {
 		return err
 	}
-	db, err := openState(f.state)
+	st, err := openState(f.state)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	var run checkpoint.OfflineRun
-	var inProgress bool
-	err = db.View(func(tx *bolt.Tx) (err error) {
-		run, inProgress, err = checkpoint.ReadOfflineRun(tx)
-		return err
-	})
+	defer st.Close()
+	run, inProgress, err := st.OfflineRun()
 	if err != nil {
 		return err
 	}
@@ -115,7 +108,7 @@ func (f *loadFlags) runOffline(ctx context.Context, rc *rootConfig, resume bool)
 	if err != nil {
 		return err
 	}
-	l := &offlineLoad{rc: rc, cmd: cmd, home: home, cfg: cfg, db: db, state: f.state, flags: o, start: time.Now()}
+	l := &offlineLoad{rc: rc, cmd: cmd, home: home, cfg: cfg, st: st, state: f.state, flags: o, start: time.Now()}
 	if !inProgress || run.Home != home.Dir || run.Database != cfg.Database {
 		run, err = l.begin(ctx)
 	} else {
@@ -162,7 +155,7 @@ type offlineLoad struct {
 	cmd    string
 	home   offline.Home
 	cfg    graphwrite.Config
-	db     *bolt.DB
+	st     *checkpoint.State
 	state  string
 	flags  *offlineFlags
 	start  time.Time
@@ -218,15 +211,7 @@ func (l *offlineLoad) continueRun(ctx context.Context, r checkpoint.OfflineRun) 
 // crash right after that step would.
 func (l *offlineLoad) record(r *checkpoint.OfflineRun, p checkpoint.OfflinePhase) error {
 	r.Phase = p
-	err := l.db.Update(func(tx *bolt.Tx) error {
-		if p == checkpoint.OfflineSwapping {
-			if err := checkpoint.ClearLoad(tx); err != nil {
-				return err
-			}
-		}
-		return checkpoint.WriteOfflineRun(tx, *r)
-	})
-	if err != nil {
+	if err := l.st.RecordOfflineRun(*r); err != nil {
 		return fmt.Errorf("record the offline load: %w", err)
 	}
 	if l.rc.getenv("IMPORTER_TEST_OFFLINE_KILL") == string(p) {
@@ -268,20 +253,7 @@ func (l *offlineLoad) run(ctx context.Context, opt export.Options, r checkpoint.
 		return err
 	}
 	runID := "offline-" + time.Now().UTC().Format("20060102T150405")
-	var entities int64
-	err := l.db.Update(func(tx *bolt.Tx) error {
-		c, err := checkpoint.ReadCounts(tx)
-		if err != nil {
-			return err
-		}
-		for _, n := range c.Nodes {
-			entities += n
-		}
-		for _, n := range c.Relationships {
-			entities += n
-		}
-		return checkpoint.RecordOfflineLoad(tx, runID, r.Started)
-	})
+	entities, err := l.st.FinishOfflineLoad(runID, r.Started)
 	if err != nil {
 		return fmt.Errorf("record the load: %w", err)
 	}
@@ -295,7 +267,7 @@ func (l *offlineLoad) run(ctx context.Context, opt export.Options, r checkpoint.
 func (l *offlineLoad) importPhases(ctx context.Context, opt export.Options, r *checkpoint.OfflineRun) error {
 	var res export.Result
 	err := l.timed("export", func() (err error) {
-		res, err = runExport(ctx, l.rc, l.db, l.cmd, opt)
+		res, err = runExport(ctx, l.rc, l.st, l.cmd, opt)
 		return err
 	})
 	if err != nil {
@@ -351,12 +323,7 @@ func (l *offlineLoad) ensureStarted(ctx context.Context) error {
 // constraints creates the online load's uniqueness constraints and waits
 // for them to be online.
 func (l *offlineLoad) constraints(ctx context.Context) error {
-	var schema *staging.Schema
-	err := l.db.View(func(tx *bolt.Tx) error {
-		var err error
-		schema, err = staging.ReadSchema(tx)
-		return err
-	})
+	schema, err := staging.ReadSchemaFrom(l.st)
 	if err != nil {
 		return err
 	}

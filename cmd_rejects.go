@@ -8,7 +8,6 @@ import (
 
 	"github.com/peterbourgon/ff/v3"
 	"github.com/peterbourgon/ff/v3/ffcli"
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/learnergraph/importer/staging"
 )
@@ -30,17 +29,15 @@ Example:
 		FlagSet: fs,
 		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
 		Exec: func(ctx context.Context, args []string) error {
-			db, err := openStateReadOnly(*state)
+			st, err := openStateReadOnly(*state)
 			if err != nil {
 				return err
 			}
-			defer db.Close()
+			defer st.Close()
 			w := csv.NewWriter(rc.stdout)
 			w.Write([]string{"line", "sandId", "reason", "record"})
-			err = db.View(func(tx *bolt.Tx) error {
-				return staging.ReadRejects(tx, *limit, func(r staging.Reject) error {
-					return w.Write([]string{strconv.FormatInt(r.Line, 10), r.SandID, r.Reason, r.Record})
-				})
+			err = staging.ReadRejectsFrom(st, *limit, func(r staging.Reject) error {
+				return w.Write([]string{strconv.FormatInt(r.Line, 10), r.SandID, r.Reason, r.Record})
 			})
 			w.Flush()
 			if err == nil {

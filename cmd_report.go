@@ -53,11 +53,11 @@ Examples:
 			if err != nil {
 				return err
 			}
-			db, err := openStateReadOnly(*state)
+			st, err := openStateReadOnly(*state)
 			if err != nil {
 				return err
 			}
-			defer db.Close()
+			defer st.Close()
 			g, err := graphwrite.Connect(ctx, cfg)
 			if err != nil {
 				return fmt.Errorf("report: %w", err)
@@ -68,7 +68,7 @@ Examples:
 				dir = *state + ".report"
 			}
 			start := time.Now()
-			rep, err := report.Build(ctx, g, db, report.Options{StatePath: filepath.Base(*state), Timeout: *timeout, Parallel: *parallel, Progress: rc.stderr})
+			rep, err := report.Build(ctx, g, st, report.Options{StatePath: filepath.Base(*state), Timeout: *timeout, Parallel: *parallel, Progress: rc.stderr})
 			if rep == nil {
 				return fmt.Errorf("report: %w", err)
 			}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/peterbourgon/ff/v3"
 	"github.com/peterbourgon/ff/v3/ffcli"
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/learnergraph/importer/checkpoint"
 	"github.com/learnergraph/importer/staging"
@@ -82,15 +81,10 @@ Examples:
 
 // readState reads where the state file stands.
 func readState(path string) (checkpoint.Status, error) {
-	db, err := openStateReadOnly(path)
+	st, err := openStateReadOnly(path)
 	if err != nil {
 		return checkpoint.Status{}, err
 	}
-	defer db.Close()
-	var s checkpoint.Status
-	err = db.View(func(tx *bolt.Tx) error {
-		s, err = checkpoint.ReadStatus(tx)
-		return err
-	})
-	return s, err
+	defer st.Close()
+	return st.Status()
 }

@@ -37,17 +37,17 @@ Examples:
 			if err != nil {
 				return err
 			}
-			db, err := openStateReadOnly(*state)
+			st, err := openStateReadOnly(*state)
 			if err != nil {
 				return err
 			}
-			defer db.Close()
+			defer st.Close()
 			g, err := graphwrite.Connect(ctx, cfg)
 			if err != nil {
 				return err
 			}
 			defer g.Close(context.Background())
-			diffs, err := graphwrite.Verify(ctx, g, db, graphwrite.VerifyOptions{Sample: *sample, Seed: *seed})
+			diffs, err := graphwrite.Verify(ctx, g, st, graphwrite.VerifyOptions{Sample: *sample, Seed: *seed})
 			if err != nil {
 				return err
 			}

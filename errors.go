@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/learnergraph/importer/checkpoint"
 )
 
@@ -42,32 +40,29 @@ var (
 // being able to is the user's to fix (exit status 2): the file is missing,
 // in use, of another version or unreadable (checkpoint's sentinel errors
 // carry the hint); a damaged file keeps its own status (4).
-func openState(path string) (*bolt.DB, error) {
-	return readable(checkpoint.Open(path))
+func openState(path string) (*checkpoint.State, error) {
+	return readable(checkpoint.OpenState(path))
 }
 
 // openStateReadOnly opens the state file for a command that only reads
 // it, with openState's errors.
-func openStateReadOnly(path string) (*bolt.DB, error) {
-	return readable(checkpoint.OpenReadOnly(path))
+func openStateReadOnly(path string) (*checkpoint.State, error) {
+	return readable(checkpoint.OpenStateReadOnly(path))
 }
 
 // readable also reads the status records of the state file just opened
 // (what `importer status` reads: counts, marks, plan, input, mapping), so
 // every command names damage in them before it connects to Neo4j or
 // changes anything, not after — or never, if it stops before it needs them.
-func readable(db *bolt.DB, err error) (*bolt.DB, error) {
+func readable(st *checkpoint.State, err error) (*checkpoint.State, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
-	if err := db.View(func(tx *bolt.Tx) error {
-		_, err := checkpoint.ReadStatus(tx)
-		return err
-	}); err != nil {
-		db.Close()
+	if _, err := st.Status(); err != nil {
+		st.Close()
 		return nil, usageError{err}
 	}
-	return db, nil
+	return st, nil
 }
 
 // notStaged is the error for a state file whose staging pass has not
