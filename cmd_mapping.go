@@ -45,8 +45,9 @@ func newMappingCheckCommand(rc *rootConfig) *ffcli.Command {
 		ShortHelp:  "list every mistake in a mapping file, with its line",
 		LongHelp: `Reads the mapping file and lists every mistake at once on stderr, one per
 line as FILE:LINE: what is wrong (unknown field or column, duplicate label
-or key, a relationship to an undeclared label, a bad type, ...), including
-what staging cannot stage yet. Exit status 0 when there is none, else 2.
+or key, a relationship to an undeclared label, a bad type, a report query
+whose Cypher writes or takes a parameter, ...), including what staging
+cannot stage yet. Exit status 0 when there is none, else 2.
 
 Example:
   importer mapping check learners.yaml`,

@@ -10,8 +10,9 @@
 // compiles them into its per-column plan once per run, and the staging,
 // load and export passes read the schema through NodeSpecs and RelSpecs.
 // A mapping may also declare the sections of `importer report` (Report:
-// named queries with their chart kinds, checked against the schema here;
-// package report runs them).
+// named queries with their chart kinds, checked against the schema here,
+// their Cypher by a conservative keyword scan (cypher.go); package report
+// runs them).
 //
 // # Caveats
 //

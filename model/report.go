@@ -1,8 +1,11 @@
 package model
 
 import (
+	"fmt"
 	"slices"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // ReportSection is one section of `importer report`'s page, declared with
@@ -101,6 +104,7 @@ func (v *validator) reportQuery(p []any, q ReportQuery, labels map[string]bool, 
 		if q.Cypher == "" {
 			v.errorf(p, "report query %q has no cypher", q.Name)
 		}
+		v.cypher(append(slices.Clone(p), "cypher"), q)
 		if q.Center != "" || len(q.Via) > 0 {
 			v.errorf(p, "report query %q: center and via are for chart %s only", q.Name, ChartComponents)
 		}
@@ -119,5 +123,27 @@ func (v *validator) reportQuery(p []any, q ReportQuery, labels map[string]bool, 
 		if r, ok := types[t]; !ok || r.From != q.Center {
 			v.errorf(append(slices.Clone(p), "via", k), "report query %q: via %q is not a relationship type starting at %s", q.Name, t, q.Center)
 		}
+	}
+}
+
+// cypher checks a query's Cypher (checkCypher), each mistake at its own
+// line: a block scalar's text starts on the line after its indicator (|
+// or >; a folded one's lines are joined, so its mistakes are at its
+// first).
+func (v *validator) cypher(p []any, q ReportQuery) {
+	n := v.pos.node(p...)
+	if n == nil {
+		return
+	}
+	first, literal := n.Line, n.Style&yaml.LiteralStyle != 0
+	if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		first++
+	}
+	for _, m := range checkCypher(q.Cypher) {
+		line := first
+		if literal {
+			line += m.line
+		}
+		v.errs.List = append(v.errs.List, Error{File: v.m.Source, Line: line, Msg: fmt.Sprintf("report query %q: %s", q.Name, m.msg)})
 	}
 }

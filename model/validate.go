@@ -352,22 +352,29 @@ type positions struct{ root *yaml.Node }
 // line returns the line of the deepest node on path: map keys are
 // strings, sequence indexes ints. 0 when the document is empty.
 func (ps positions) line(path ...any) int {
+	if n := ps.node(path...); n != nil {
+		return n.Line
+	}
+	return 0
+}
+
+// node returns the deepest node on path, or nil for an empty document.
+func (ps positions) node(path ...any) *yaml.Node {
 	n := ps.root
 	if n == nil {
-		return 0
+		return nil
 	}
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 		n = n.Content[0]
 	}
-	line := n.Line
 	for _, step := range path {
 		next := child(n, step)
 		if next == nil {
 			break
 		}
-		n, line = next, next.Line
+		n = next
 	}
-	return line
+	return n
 }
 
 func child(n *yaml.Node, step any) *yaml.Node {
