@@ -93,6 +93,9 @@ func printStatus(w io.Writer, s checkpoint.Status) error {
 	if o := s.Offline; o != nil {
 		fmt.Fprintf(w, "offline load: in progress into database %q at %s, last finished step %q (importer resume continues it)\n", o.Database, o.Home, o.Phase)
 	}
+	for _, f := range s.Files {
+		fmt.Fprintf(w, "file %s: %s, %d rows, %d of %d bytes, next line %d (%s)\n", f.Name, f.State, f.Rows, f.Offset, f.Size, f.Line, f.Path)
+	}
 	fmt.Fprintf(w, "rows: %d read, %d staged, %d rejected, %d duplicates\n", s.Rows.Read, s.Rows.Staged, s.Rows.Rejected, s.Rows.Duplicates)
 	fmt.Fprintln(tw, "\tstaged\tloaded\t")
 	for _, name := range sortedKeys(s.Nodes) {

@@ -183,7 +183,7 @@ func isUserError(err error) bool {
 	userErrors := []error{
 		os.ErrNotExist, os.ErrPermission, syscall.EISDIR, graphwrite.ErrBadURI,
 		staging.ErrContract, staging.ErrInputChanged, staging.ErrNotRegular, staging.ErrPending,
-		staging.ErrMapping, staging.ErrMappingChanged, model.ErrInvalid,
+		staging.ErrMapping, staging.ErrMappingChanged, staging.ErrInputs, model.ErrInvalid,
 		checkpoint.ErrExists, checkpoint.ErrInUse, checkpoint.ErrNotFound, checkpoint.ErrVersion,
 	}
 	for _, target := range userErrors {

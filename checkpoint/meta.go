@@ -42,8 +42,10 @@ type Input struct {
 }
 
 // StageMark is the staging pass's resume point: the byte offset and line
-// number at which the next record starts.
+// number at which the next record starts, in input file File (of a mapping
+// that reads several; always 0 for one file). Done: every file is staged.
 type StageMark struct {
+	File        int    `json:"file,omitempty"`
 	Offset      int64  `json:"offset"`
 	Line        int64  `json:"line"`
 	NextOrdinal uint64 `json:"nextOrdinal"`

@@ -18,7 +18,11 @@ import (
 // checksum at the end of every stored value (Seal).
 //
 // Version 3: the mapping record (Mapping), written with the input record.
-const FormatVersion = 3
+//
+// Version 4: a mapping may read several input files: their records
+// (InputFile, meta key "files", instead of the input record), the stage
+// mark's file, and rejects keyed by file and line.
+const FormatVersion = 4
 
 var (
 	// ErrExists is returned by Create when the state file already exists and

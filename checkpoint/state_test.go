@@ -154,6 +154,7 @@ func TestOpenVersion(t *testing.T) {
 		"another program's bbolt file": other,
 		"version 1 (not sealed)":       setVersion(encodeUint64(1)),
 		"the next version":             setVersion(Seal(encodeUint64(FormatVersion + 1))),
+		"version 3 (one input file)":   setVersion(Seal(encodeUint64(3))),
 		"version 0":                    setVersion(Seal(encodeUint64(0))),
 	} {
 		for _, readOnly := range []bool{false, true} {

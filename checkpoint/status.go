@@ -15,6 +15,9 @@ type Status struct {
 	Relationships map[string]int64 `json:"relationships"`
 	Loaded        Loaded           `json:"loaded"`
 	Input         string           `json:"input,omitempty"`
+	// Files is the progress of each input file of a mapping that reads
+	// several (Input is then empty).
+	Files []FileStatus `json:"files,omitempty"`
 	// Mapping names the mapping file the state file was staged with.
 	Mapping *MappingStatus `json:"mapping,omitempty"`
 	Mode    string         `json:"mode,omitempty"`
@@ -67,6 +70,11 @@ func ReadStatus(tx *bolt.Tx) (Status, error) {
 	if err != nil {
 		return Status{}, err
 	}
+	files, multi, err := ReadFiles(tx)
+	if err != nil {
+		return Status{}, err
+	}
+	staged = staged || multi
 	marks, err := ReadLoadMarks(tx)
 	if err != nil {
 		return Status{}, err
@@ -95,6 +103,9 @@ func ReadStatus(tx *bolt.Tx) (Status, error) {
 		Input:         in.Path,
 		Mode:          plan.Mode,
 		Export:        export,
+	}
+	if multi {
+		s.Files = FileStatuses(files, stage, counts.Rows.Read)
 	}
 	if mapped {
 		s.Mapping = &MappingStatus{Name: mapping.Name, SHA256: mapping.SHA256}
@@ -140,7 +151,8 @@ func sumMarks(counts Counts, marks []LoadMark) Loaded {
 
 // missingFirstRecords names the records missing of those stage writes
 // together in the state file's first transaction — the input record, the
-// counters, the mapping (format 3) — when the input record or the mapping
+// counters, the mapping (format 3) — when the input record (or the files
+// record, format 4) or the mapping
 // is there: such a file lost a page's entries (a damaged page header),
 // which the read-only status must not show as a smaller import. "" when
 // nothing is missing, or when neither is there (not staged; unit tests'

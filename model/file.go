@@ -29,6 +29,11 @@ type Model struct {
 	Rels  []Rel  `yaml:"relationships"`
 	// Entities are what each row stages, in order.
 	Entities []Entity `yaml:"entities"`
+	// Files, when given, are the input files of a mapping that reads
+	// several CSV files, staged in this order; each has its own Columns
+	// and Entities (the top-level ones are then not given), and they share
+	// Nodes and Rels. See InputFiles.
+	Files []File `yaml:"files"`
 	// Report declares the sections of `importer report` beyond its import
 	// and generic sections (report.go); none when empty.
 	Report []ReportSection `yaml:"report"`
@@ -38,6 +43,25 @@ type Model struct {
 	// Text is the mapping file as read; Hash its SHA-256, in hex.
 	Text []byte `yaml:"-"`
 	Hash string `yaml:"-"`
+}
+
+// File is one input file of a mapping that reads several: its name (how
+// the command line gives its path: --input NAME=PATH), its columns and
+// what each of its rows stages.
+type File struct {
+	Name     string   `yaml:"name"`
+	Columns  []string `yaml:"columns"`
+	Entities []Entity `yaml:"entities"`
+}
+
+// InputFiles returns the files a mapping reads, in staging order: its
+// Files, or for a mapping of one file, one File without a name made of
+// the top-level Columns and Entities.
+func (m *Model) InputFiles() []File {
+	if len(m.Files) > 0 {
+		return m.Files
+	}
+	return []File{{Columns: m.Columns, Entities: m.Entities}}
 }
 
 // Node declares a node label.
@@ -252,6 +276,7 @@ var goTypes = strings.NewReplacer(
 	" not found in type model.Node", " in a node",
 	" not found in type model.Rel", " in a relationship",
 	" not found in type model.Entity", " in an entity",
+	" not found in type model.File", " in a file",
 	" not found in type model.Link", " in an entity's relationship",
 	" not found in type model.Value", " in a value",
 	" not found in type model.ReportSection", " in a report section",

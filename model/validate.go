@@ -16,6 +16,10 @@ type validator struct {
 	m    *Model
 	pos  positions
 	errs *Errors
+	cols []string // the columns of the file whose entities are checked
+	// rootFile names the file (of a mapping with files) whose first
+	// entity is the root, once one is found.
+	rootFile *string
 }
 
 // errorf records a mistake at the line of path (see positions.line).
@@ -45,8 +49,61 @@ func (v *validator) validate() {
 	} else if !n.Partitioned {
 		v.errorf(at("root"), "root %q must be a partitioned label", m.Root)
 	}
-	v.entities(labels)
+	v.files(labels)
 	v.report()
+}
+
+// files checks the entities of each input file against its columns: the
+// top-level ones, or those of each of Files. Exactly one file has the
+// root's entity, first; the others stage shared labels only.
+func (v *validator) files(labels map[string]Node) {
+	m := v.m
+	if len(m.Files) == 0 {
+		v.cols = m.Columns
+		if !v.entities(nil, m.Entities, labels, false) && m.Root != "" {
+			v.errorf(at("entities"), "no entity for the root %q", m.Root)
+		}
+		return
+	}
+	if len(m.Columns) > 0 {
+		v.errorf(at("columns"), "a mapping with files gives the columns of each file in it, not at the top level")
+	}
+	if len(m.Entities) > 0 {
+		v.errorf(at("entities"), "a mapping with files gives the entities of each file in it, not at the top level")
+	}
+	names := map[string]bool{}
+	for i, f := range m.Files {
+		p := at("files", i)
+		switch {
+		case f.Name == "":
+			v.errorf(p, "a file without a name")
+		case !validFileName(f.Name):
+			v.errorf(append(p, "name"), "file name %q: use letters, digits, _, - and . only (the command line gives its path as --input NAME=PATH)", f.Name)
+		case names[f.Name]:
+			v.errorf(append(p, "name"), "duplicate file name %q", f.Name)
+		}
+		names[f.Name] = true
+		v.unique(append(p, "columns"), f.Columns, "column")
+		if len(f.Entities) == 0 {
+			v.errorf(p, "file %q has no entities: say what its rows stage", f.Name)
+		}
+		v.cols = f.Columns
+		v.entities(p, f.Entities, labels, true)
+	}
+	if v.rootFile == nil && m.Root != "" {
+		v.errorf(at("files"), "no file has an entity for the root %q (the first entity of one file)", m.Root)
+	}
+}
+
+func validFileName(s string) bool {
+	for _, c := range s {
+		switch {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '_', c == '-', c == '.':
+		default:
+			return false
+		}
+	}
+	return s != ""
 }
 
 // unique reports names given twice in a list.
@@ -149,13 +206,16 @@ func validName(s string) bool {
 	return s != ""
 }
 
-// entities checks the row's entities in order: every reference must be to
-// something declared (a column, a label, a type, an earlier entity).
-func (v *validator) entities(labels map[string]Node) {
+// entities checks a file's entities in order: every reference must be to
+// something declared (a column, a label, a type, an earlier entity). base
+// is the file's path (nil: the top level); multi says the mapping has
+// files. It reports whether the root has an entity here.
+func (v *validator) entities(base []any, ents []Entity, labels map[string]Node, multi bool) bool {
 	names := map[string]Entity{}
 	rootSeen := false
-	for i, e := range v.m.Entities {
-		p := at("entities", i)
+	rootFile := len(ents) > 0 && ents[0].Node == v.m.Root
+	for i, e := range ents {
+		p := append(slices.Clone(base), "entities", i)
 		n, ok := labels[e.Node]
 		if !ok {
 			v.errorf(append(p, "node"), "entity %d: node %q is not a declared label", i+1, e.Node)
@@ -166,8 +226,19 @@ func (v *validator) entities(labels map[string]Node) {
 			v.errorf(append(p, "node"), "the root %q has a second entity", e.Node)
 		case isRoot && i > 0:
 			v.errorf(append(p, "node"), "the root's entity must come first")
-		case !isRoot && i == 0 && v.m.Root != "":
+		case isRoot && multi && v.rootFile != nil:
+			v.errorf(append(p, "node"), "the root %q has an entity in file %q already: one file has the root", e.Node, *v.rootFile)
+		case !isRoot && i == 0 && v.m.Root != "" && !multi:
 			v.errorf(append(p, "node"), "the first entity must be the root %q", v.m.Root)
+		case !isRoot && multi && !rootFile && n.Partitioned:
+			v.errorf(append(p, "node"), "%s is partitioned: only the file whose first entity is the root %q stages it", e.Node, v.m.Root)
+		}
+		if isRoot && multi && i == 0 && v.rootFile == nil {
+			name := ""
+			if len(base) > 0 {
+				name = v.m.Files[base[len(base)-1].(int)].Name
+			}
+			v.rootFile = &name
 		}
 		rootSeen = rootSeen || isRoot
 		name := e.EntityName()
@@ -190,9 +261,7 @@ func (v *validator) entities(labels map[string]Node) {
 		}
 		names[name] = e
 	}
-	if !rootSeen && v.m.Root != "" {
-		v.errorf(at("entities"), "no entity for the root %q", v.m.Root)
-	}
+	return rootSeen
 }
 
 // container returns the JSON column whose members fields name, if any.
@@ -211,7 +280,7 @@ func (v *validator) container(p []any, e Entity) string {
 }
 
 func (v *validator) column(p []any, name string) {
-	if !slices.Contains(v.m.Columns, name) {
+	if !slices.Contains(v.cols, name) {
 		v.errorf(p, "unknown column %q (not in columns)", name)
 	}
 }

@@ -25,6 +25,12 @@ func readImport(db checkpoint.DB) (Import, error) {
 			return err
 		}
 		imp.Phase, imp.Mode, imp.Input, imp.Rows = string(st.Phase), st.Mode, st.Input, st.Rows
+		for i, f := range st.Files { // a mapping that reads several files
+			if i > 0 {
+				imp.Input += ", "
+			}
+			imp.Input += f.Name + "=" + f.Path
+		}
 		schema, err := staging.ReadSchema(tx)
 		if err != nil {
 			return err

@@ -16,9 +16,18 @@ type batch struct {
 	rows    []learnerRow
 	rejects []Reject
 	shared  []map[string]*sharedEntity // by shared kind (Schema.sharedNames), then bucket key
-	next    checkpoint.StageMark       // Offset, Line and Done; NextOrdinal is the writer's
+	next    checkpoint.StageMark       // File, Offset, Line and Done; NextOrdinal is the writer's
 	prefix  checkpoint.Prefix          // of the input up to next.Offset
 	chunk   []byte                     // room for the rows' values (keep)
+	// file is the input file's index (mapping order); a file without the
+	// root's entity (rootless) stages shared entities only: its accepted
+	// rows are counted in sharedRows, without a learner record.
+	file       int
+	rootless   bool
+	sharedRows int64
+	// files, when set, is the files record to write with the batch: the
+	// batch ends input file `file`, and next is the start of the next one.
+	files []checkpoint.InputFile
 }
 
 // learnerRow is an accepted row's per-learner entities: its learner
@@ -56,7 +65,7 @@ type Reject struct {
 // prepare transforms a run of records into a batch.
 func prepare(h *Header, rs records) batch {
 	s := h.plan.schema
-	b := batch{s: s, shared: newSharedMaps[*sharedEntity](s), next: rs.next}
+	b := batch{s: s, shared: newSharedMaps[*sharedEntity](s), next: rs.next, rootless: !h.plan.hasRoot}
 	var rb rowBuilder
 	rec := s.newLearnerRecord("")
 	var buf []byte
@@ -96,6 +105,10 @@ func (b *batch) add(row Row, rec *learnerRecord, buf []byte) []byte {
 			continue
 		}
 		rec.addRel(slot, s.relSuffix(slot, r.End, r.Props), r.Props)
+	}
+	if b.rootless {
+		b.sharedRows++
+		return buf
 	}
 	rec.sortRels()
 	buf = rec.encode(buf[:0])

@@ -34,13 +34,60 @@ func TestStageSurvivesSIGKILL(t *testing.T) {
 	want := dump(t, stageFileAt(t, input, filepath.Join(dir, "reference.db")))
 
 	state := filepath.Join(dir, "crashed.db")
+	stage := []string{"stage", "--input", input, "--state", state, "--batch-rows", "300"}
+	kills := killAndResume(t, bin, stage, state, rows, "300")
+	checkConsistency(t, state)
+	if diff := cmp.Diff(want, dump(t, state), cmpOpts...); diff != "" {
+		t.Fatalf("staged content after %d kills differs from an uninterrupted run (-want +got):\n%s", kills, diff)
+	}
+}
+
+// TestStageSeveralFilesSurvivesSIGKILL is TestStageSurvivesSIGKILL for a
+// mapping that reads four files: the kills land in any file, and resume
+// continues in the file it stopped in.
+func TestStageSeveralFilesSurvivesSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the importer and stages generated files several times")
+	}
+	dir := t.TempDir()
+	bin := buildImporter(t, dir)
+	paths, counts := genFiles(t, dir, 6000, 17)
+	rows := int64(0)
+	for _, n := range counts {
+		rows += int64(n)
+	}
+	mapping := filepath.Join(dir, "files.yaml")
+	if err := os.WriteFile(mapping, []byte(filesYAML), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ref := filepath.Join(dir, "reference.db")
+	if _, err := StageFiles(context.Background(), paths, ref, Options{Mapping: filesPlan(t), BatchRows: 700}); err != nil {
+		t.Fatal(err)
+	}
+	state := filepath.Join(dir, "crashed.db")
+	stage := []string{"stage", "--mapping", mapping, "--state", state, "--batch-rows", "60"}
+	for i, name := range []string{"airlines", "airports", "flights", "routes"} {
+		stage = append(stage, "--input", name+"="+paths[i])
+	}
+	kills := killAndResume(t, bin, stage, state, rows, "60")
+	checkConsistency(t, state)
+	if diff := cmp.Diff(flat(t, ref), flat(t, state)); diff != "" {
+		t.Fatalf("staged content after %d kills differs from an uninterrupted run (-want +got):\n%s", kills, diff)
+	}
+}
+
+// killAndResume runs stage (its arguments), SIGKILLs it at random points
+// after its first committed batch, runs `importer resume` after each
+// kill, and lets the last run finish. rows is the input's rows in all.
+func killAndResume(t *testing.T, bin string, stage []string, state string, rows int64, batchRows string) int {
+	t.Helper()
 	rng := rand.New(rand.NewPCG(7, 11))
 	const wantKills = 6
 	kills := 0
 	for {
-		args := []string{"resume", "--state", state, "--batch-rows", "300"}
+		args := []string{"resume", "--state", state, "--batch-rows", batchRows}
 		if _, err := os.Stat(state); errors.Is(err, os.ErrNotExist) {
-			args = []string{"stage", "--input", input, "--state", state, "--batch-rows", "300"}
+			args = stage
 		}
 		// Kill once the progress snapshot shows a random share (5-50%) of
 		// the remaining rows more than when this process started: after
@@ -70,10 +117,7 @@ func TestStageSurvivesSIGKILL(t *testing.T) {
 		t.Fatalf("only %d of %d kills landed before staging finished", kills, wantKills)
 	}
 	t.Logf("%d SIGKILLs, then resumed to the end", kills)
-	checkConsistency(t, state)
-	if diff := cmp.Diff(want, dump(t, state), cmpOpts...); diff != "" {
-		t.Fatalf("staged content after %d kills differs from an uninterrupted run (-want +got):\n%s", kills, diff)
-	}
+	return kills
 }
 
 // runUntil runs the importer and SIGKILLs it once reached reports true

@@ -25,6 +25,9 @@ func ParseHeader(fields []string) (*Header, error) { return defaultPlan.ParseHea
 // ParseHeader reads the header record. Column names are case-sensitive and
 // may come in any order; surrounding whitespace is ignored.
 func (p *Plan) ParseHeader(fields []string) (*Header, error) {
+	if p.files != nil {
+		return nil, fmt.Errorf("%w: the mapping reads %d files: parse the header of one of them (Plan.Files)", ErrMapping, len(p.files))
+	}
 	h := &Header{plan: p, index: make([]int, len(p.columns)), fields: len(fields)}
 	for c := range h.index {
 		h.index[c] = -1
@@ -43,7 +46,7 @@ func (p *Plan) ParseHeader(fields []string) (*Header, error) {
 		}
 		h.index[c] = i
 	}
-	if h.index[p.rootCol] < 0 {
+	if p.hasRoot && h.index[p.rootCol] < 0 {
 		return nil, fmt.Errorf("%w: the header has no %s column", ErrContract, p.columns[p.rootCol])
 	}
 	return h, nil
@@ -66,5 +69,11 @@ func (h *Header) raw(rec []string, c int) string {
 	return rec[i]
 }
 
-// rootKey returns the trimmed value of the root's key column.
-func (h *Header) rootKey(rec []string) string { return h.value(rec, h.plan.rootCol) }
+// rootKey returns the trimmed value of the root's key column (in a file
+// without the root: of its first entity's key column, if any).
+func (h *Header) rootKey(rec []string) string {
+	if h.plan.rootCol < 0 {
+		return ""
+	}
+	return h.value(rec, h.plan.rootCol)
+}

@@ -19,11 +19,19 @@ var ErrMapping = errors.New("mapping not supported by staging")
 // value comes from and how it is converted and checked, so that no row
 // interprets the mapping.
 type Plan struct {
-	model    *graphmodel.Model
-	schema   *Schema
-	columns  []string // the mapping's columns; a column's id is its index
-	rootCol  int      // the column of the root's key
+	model   *graphmodel.Model
+	schema  *Schema
+	columns []string // the file's columns; a column's id is its index
+	// rootCol is the column of the root's key, or in a file without the
+	// root the column of its first entity's key (-1 if not a column).
+	rootCol  int
+	hasRoot  bool // the file's first entity is the root's
 	entities []entityPlan
+	// name is the file's name in a mapping that reads several files;
+	// files are their plans, in staging order, in the mapping's plan
+	// (nil for a mapping of one file, whose plan is its file's).
+	name  string
+	files []*Plan
 }
 
 // entity sources.
@@ -106,8 +114,24 @@ func Compile(m *graphmodel.Model) (*Plan, error) {
 			fail("relationship %s: more than one key property is not staged yet", r.Type)
 		}
 	}
+	if len(m.Files) == 0 {
+		p.compileEntities(m.Entities, labels, rels, fail)
+	}
+	for _, f := range m.Files {
+		fp := &Plan{model: m, schema: p.schema, columns: f.Columns, name: f.Name}
+		fp.compileEntities(f.Entities, labels, rels, fail)
+		p.files = append(p.files, fp)
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("%w: %s: %s", ErrMapping, m.Source, strings.Join(errs, "; "))
+	}
+	return p, nil
+}
+
+// compileEntities compiles a file's entities into p.
+func (p *Plan) compileEntities(ents []graphmodel.Entity, labels map[string]graphmodel.Node, rels map[string]graphmodel.Rel, fail func(string, ...any)) {
 	index := map[string]int{}
-	for i, e := range m.Entities {
+	for i, e := range ents {
 		ep := entityPlan{label: e.Node, first: labels[e.Node].Merge == graphmodel.MergeFirst, keyProp: labels[e.Node].Key[0], json: -1}
 		switch {
 		case e.Each != "":
@@ -140,10 +164,15 @@ func Compile(m *graphmodel.Model) (*Plan, error) {
 		p.entities = append(p.entities, ep)
 	}
 	p.rootCol = p.entities[0].key.col
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("%w: %s: %s", ErrMapping, m.Source, strings.Join(errs, "; "))
+	p.hasRoot = p.entities[0].label == p.model.Root
+}
+
+// Files returns the plans of the mapping's input files, in staging order.
+func (p *Plan) Files() []*Plan {
+	if p.files == nil {
+		return []*Plan{p}
 	}
-	return p, nil
+	return p.files
 }
 
 func (p *Plan) column(name string) int { return slices.Index(p.columns, name) }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -57,58 +56,71 @@ type Options struct {
 // Progress reports a staging checkpoint.
 type Progress struct {
 	Counts checkpoint.Counts
-	Start  int64 // input offset this run started at
-	Offset int64 // input bytes consumed
-	Size   int64 // input size
-	Done   bool
+	// File is the index of the input file being staged, of Files, and
+	// Name its name in the mapping ("" for a mapping of one file); Start,
+	// Offset and Size are in that file.
+	File, Files int
+	Name        string
+	Start       int64 // input offset this run started at
+	Offset      int64 // input bytes consumed
+	Size        int64 // input size
+	Done        bool  // every file is staged
 }
 
 // Stage creates the state file at state and stages the CSV file input into
 // it. Problems with the input or the state file (missing file, no sandId
 // column, state file in use) are reported before anything is written.
 func Stage(ctx context.Context, input, state string, opt Options) (checkpoint.Counts, error) {
-	input, err := filepath.Abs(input) // resume may run from another directory
-	if err != nil {
-		return checkpoint.Counts{}, fmt.Errorf("open input: %w", err)
-	}
-	f, err := openInput(input)
-	if err != nil {
-		return checkpoint.Counts{}, err
-	}
-	defer f.Close()
-	fp, err := checkpoint.FingerprintOf(f)
-	if err != nil {
-		return checkpoint.Counts{}, err
-	}
+	return StageFiles(ctx, []string{input}, state, opt)
+}
+
+// StageFiles is Stage for a mapping that reads several CSV files: paths
+// are its files' paths, in the mapping's order (Plan.Files). It checks
+// every file and its header before it writes anything, then stages the
+// files one after the other, each with its own resume point.
+func StageFiles(ctx context.Context, paths []string, state string, opt Options) (checkpoint.Counts, error) {
 	if opt.MaxRecordBytes <= 0 {
 		opt.MaxRecordBytes = DefaultMaxRecordBytes
 	}
 	plan := defaultPlan
 	if opt.Mapping != nil {
+		var err error
 		if plan, err = Compile(opt.Mapping); err != nil {
 			return checkpoint.Counts{}, err
 		}
 	}
-	src := io.NewSectionReader(f, 0, fp.Size)
-	header, fields, mark, err := readHeader(plan, src, opt.MaxRecordBytes)
-	if err != nil {
-		return checkpoint.Counts{}, err
+	if n := len(plan.Files()); n != len(paths) {
+		return checkpoint.Counts{}, fmt.Errorf("stage: %w: the mapping reads %d files, %d given", ErrInputs, n, len(paths))
 	}
-	prefix, err := checkpoint.Prefix{}.Extend(src, mark.Offset)
-	if err != nil {
-		return checkpoint.Counts{}, err
+	in := &inputs{multi: plan.files != nil}
+	handles := make([]*os.File, len(paths))
+	defer func() {
+		for _, f := range handles {
+			if f != nil {
+				f.Close()
+			}
+		}
+	}()
+	for i, p := range plan.Files() {
+		f, file, err := openStart(p, paths[i], opt)
+		if err != nil {
+			return checkpoint.Counts{}, err
+		}
+		handles[i] = f
+		in.files = append(in.files, file)
 	}
-	logUnknown(opt, header)
-	in := checkpoint.Input{Path: input, Fingerprint: fp, Header: fields, MaxRecordBytes: opt.MaxRecordBytes}
 	target := state
-	if state, err = stagingPath(target, opt.Overwrite); err != nil {
+	state, err := stagingPath(target, opt.Overwrite)
+	if err != nil {
 		return checkpoint.Counts{}, err
 	}
+	first := in.files[0]
+	mark := checkpoint.StageMark{Offset: first.Start.Offset, Line: first.StartLine}
 	db, err := checkpoint.Create(state, opt.Overwrite, func(tx *bolt.Tx) error {
 		if err := plan.schema.createBuckets(tx); err != nil {
 			return err
 		}
-		if err := checkpoint.WriteInput(tx, in); err != nil {
+		if err := in.save(tx); err != nil {
 			return err
 		}
 		m := plan.Model()
@@ -118,7 +130,7 @@ func Stage(ctx context.Context, input, state string, opt Options) (checkpoint.Co
 		if err := checkpoint.WriteStageMark(tx, mark); err != nil {
 			return err
 		}
-		if err := checkpoint.WritePrefix(tx, prefix); err != nil {
+		if err := checkpoint.WritePrefix(tx, first.Start); err != nil {
 			return err
 		}
 		return checkpoint.WriteCounts(tx, checkpoint.NewCounts(plan.schema.Labels(), plan.schema.Types()))
@@ -127,8 +139,53 @@ func Stage(ctx context.Context, input, state string, opt Options) (checkpoint.Co
 		return checkpoint.Counts{}, err
 	}
 	defer db.Close()
-	counts, err := run(ctx, db, state, f, in, header, mark, opt)
+	counts, err := stageFrom(ctx, db, state, plan, in, mark, handles, opt)
 	return counts, finish(err, state, target)
+}
+
+// openStart opens the input file of plan p at path, reads its header, and
+// returns the file's record as staging starts it.
+func openStart(p *Plan, path string, opt Options) (*os.File, checkpoint.InputFile, error) {
+	var file checkpoint.InputFile
+	path, err := filepath.Abs(path) // resume may run from another directory
+	if err != nil {
+		return nil, file, fmt.Errorf("open input: %w", err)
+	}
+	f, err := openInput(path)
+	if err != nil {
+		return nil, file, err
+	}
+	file, err = startFile(p, f, path, opt)
+	if err != nil {
+		f.Close()
+		if p.name != "" {
+			err = fmt.Errorf("input file %s (%s): %w", p.name, path, err)
+		}
+		return nil, file, err
+	}
+	return f, file, nil
+}
+
+func startFile(p *Plan, f *os.File, path string, opt Options) (checkpoint.InputFile, error) {
+	fp, err := checkpoint.FingerprintOf(f)
+	if err != nil {
+		return checkpoint.InputFile{}, err
+	}
+	src := io.NewSectionReader(f, 0, fp.Size)
+	header, fields, mark, err := readHeader(p, src, opt.MaxRecordBytes)
+	if err != nil {
+		return checkpoint.InputFile{}, err
+	}
+	prefix, err := checkpoint.Prefix{}.Extend(src, mark.Offset)
+	if err != nil {
+		return checkpoint.InputFile{}, err
+	}
+	logUnknown(opt, p.name, header)
+	return checkpoint.InputFile{
+		Name:  p.name,
+		Input: checkpoint.Input{Path: path, Fingerprint: fp, Header: fields, MaxRecordBytes: opt.MaxRecordBytes},
+		Start: prefix, StartLine: mark.Line,
+	}, nil
 }
 
 // Resume continues staging into an existing state file from its last
@@ -143,12 +200,12 @@ func Resume(ctx context.Context, state string, opt Options) (checkpoint.Counts, 
 		return checkpoint.Counts{}, err
 	}
 	defer db.Close()
-	var in checkpoint.Input
+	var in *inputs
 	var mark checkpoint.StageMark
 	var counts checkpoint.Counts
 	var stored checkpoint.Mapping
 	err = db.View(func(tx *bolt.Tx) error {
-		if in, _, err = checkpoint.ReadInput(tx); err != nil {
+		if in, err = readInputs(tx); err != nil {
 			return err
 		}
 		if stored, err = readMapping(tx); err != nil {
@@ -171,30 +228,45 @@ func Resume(ctx context.Context, state string, opt Options) (checkpoint.Counts, 
 	if err != nil {
 		return counts, err
 	}
-	header, err := plan.ParseHeader(in.Header)
+	if len(plan.Files()) != len(in.files) || mark.File >= len(in.files) {
+		return counts, &checkpoint.DamagedError{Path: state, Detail: fmt.Sprintf("the mapping reads %d files, the state file records %d, staging is at file %d",
+			len(plan.Files()), len(in.files), mark.File)}
+	}
+	if _, err := plan.Files()[mark.File].ParseHeader(in.files[mark.File].Header); err != nil {
+		return counts, err
+	}
+	handles := make([]*os.File, len(in.files))
+	f, err := openChecked(db, in, mark, opt)
 	if err != nil {
 		return counts, err
 	}
-	f, err := openInput(in.Path)
-	if err != nil {
-		return counts, err
-	}
+	handles[mark.File] = f
 	defer f.Close()
-	fp, err := checkpoint.FingerprintOf(f)
-	if err != nil {
-		return counts, err
-	}
-	if fp != in.Fingerprint {
-		if in, err = changedInput(db, f, in, fp, mark, opt); err != nil {
-			return counts, err
-		}
-	}
-	opt.MaxRecordBytes = in.MaxRecordBytes
+	opt.MaxRecordBytes = in.files[mark.File].MaxRecordBytes
 	if opt.MaxRecordBytes <= 0 { // staged by a release without the bound
 		opt.MaxRecordBytes = DefaultMaxRecordBytes
 	}
-	counts, err = run(ctx, db, state, f, in, header, mark, opt)
+	counts, err = stageFrom(ctx, db, state, plan, in, mark, handles, opt)
 	return counts, finish(err, state, target)
+}
+
+// openChecked opens the input file staging is at (mark.File) and checks
+// it against its record: a file that changed is accepted only as
+// changedInput says.
+func openChecked(db *bolt.DB, in *inputs, mark checkpoint.StageMark, opt Options) (*os.File, error) {
+	f, err := openInput(in.files[mark.File].Path)
+	if err != nil {
+		return nil, err
+	}
+	fp, err := checkpoint.FingerprintOf(f)
+	if err == nil && fp != in.files[mark.File].Fingerprint {
+		err = changedInput(db, f, in, fp, mark, opt)
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 // changedInput accepts an input that changed since staging started when
@@ -204,14 +276,15 @@ func Resume(ctx context.Context, state string, opt Options) (checkpoint.Counts, 
 // now, which is what staging the new file from the start would give. A
 // changed staged part, or a state file without the staged part's checksum,
 // is ErrInputChanged.
-func changedInput(db *bolt.DB, f io.ReaderAt, in checkpoint.Input, fp checkpoint.Fingerprint, mark checkpoint.StageMark, opt Options) (checkpoint.Input, error) {
-	refuse := func(why string) (checkpoint.Input, error) {
-		return in, fmt.Errorf("resume staging: %w: %s %s (stage it again with --overwrite)", ErrInputChanged, in.Path, why)
+func changedInput(db *bolt.DB, f io.ReaderAt, in *inputs, fp checkpoint.Fingerprint, mark checkpoint.StageMark, opt Options) error {
+	cur := &in.files[mark.File]
+	refuse := func(why string) error {
+		return fmt.Errorf("resume staging: %w: %s %s (stage it again with --overwrite)", ErrInputChanged, cur.Path, why)
 	}
 	stored, ok, err := readPrefix(db)
 	switch {
 	case err != nil:
-		return in, err
+		return err
 	case !ok || stored.Offset != mark.Offset:
 		return refuse("(this state file has no checksum of the part staged so far)")
 	case fp.Size < mark.Offset:
@@ -219,21 +292,20 @@ func changedInput(db *bolt.DB, f io.ReaderAt, in checkpoint.Input, fp checkpoint
 	}
 	now, err := checkpoint.Prefix{}.Extend(f, mark.Offset)
 	if err != nil {
-		return in, err
+		return err
 	}
 	if now != stored {
 		return refuse(fmt.Sprintf("changed within the %d bytes staged so far", mark.Offset))
 	}
-	in.Fingerprint = fp
-	err = db.Update(func(tx *bolt.Tx) error { return checkpoint.WriteInput(tx, in) })
-	if err != nil {
-		return in, fmt.Errorf("resume staging: record the changed input: %w", err)
+	cur.Fingerprint = fp
+	if err := db.Update(in.save); err != nil {
+		return fmt.Errorf("resume staging: record the changed input: %w", err)
 	}
 	if opt.Logf != nil {
 		opt.Logf("%s changed since staging started; the %d bytes staged so far (to line %d) are unchanged: staging the rest of the file as it is now (%d bytes)",
-			in.Path, mark.Offset, mark.Line, fp.Size)
+			cur.Path, mark.Offset, mark.Line, fp.Size)
 	}
-	return in, nil
+	return nil
 }
 
 // readHeader reads the header record after an optional byte-order mark and
@@ -268,66 +340,14 @@ func readHeader(plan *Plan, src *io.SectionReader, maxRecord int64) (*Header, []
 	return h, fields, mark, nil
 }
 
-func logUnknown(opt Options, h *Header) {
-	if opt.Logf != nil && len(h.Unknown) > 0 {
+func logUnknown(opt Options, file string, h *Header) {
+	switch {
+	case opt.Logf == nil || len(h.Unknown) == 0:
+	case file != "":
+		opt.Logf("warning: input file %s: ignoring columns the mapping does not know: %q", file, h.Unknown)
+	default:
 		opt.Logf("warning: ignoring columns the contract does not know: %q", h.Unknown)
 	}
-}
-
-// run stages records of f, as it was when staging started (its first
-// in.Fingerprint.Size bytes), from mark on, until that end or until ctx is
-// cancelled; each batch of rows is one checkpoint. Before every commit it
-// checks that the file has not changed since.
-func run(ctx context.Context, db *bolt.DB, state string, f *os.File, in checkpoint.Input, h *Header, mark checkpoint.StageMark, opt Options) (checkpoint.Counts, error) {
-	if opt.BatchRows <= 0 {
-		opt.BatchRows = DefaultBatchRows
-	}
-	src := io.NewSectionReader(f, 0, in.Fingerprint.Size)
-	r, err := newCSVReader(src, mark.Offset, mark.Line, h.Fields(), opt.MaxRecordBytes)
-	if err != nil {
-		return checkpoint.Counts{}, err
-	}
-	w, err := newWriter(db, h.plan.schema, opt.indexHash)
-	if err != nil {
-		return checkpoint.Counts{}, err
-	}
-	w.started = time.Now()
-	readCtx, stopReading := context.WithCancel(ctx)
-	defer stopReading()
-	workers := runtime.GOMAXPROCS(0)
-	batches := make(chan (<-chan batch), 1)
-	readErr := make(chan error, 1)
-	go func() { readErr <- stream(readCtx, r, h, opt.BatchRows, workers, batches) }()
-
-	prefix, err := stagedPrefix(db, f, mark)
-	if err != nil {
-		return checkpoint.Counts{}, err
-	}
-	var counts checkpoint.Counts
-	for result := range batches {
-		b := <-result
-		if err := unchanged(in, b.next.Line); err != nil {
-			return counts, err
-		}
-		if prefix, err = prefix.Extend(f, b.next.Offset); err != nil {
-			return counts, err
-		}
-		b.prefix = prefix
-		if counts, err = w.commit(b); err != nil {
-			return counts, err
-		}
-		publish(state, opt, counts, Progress{Start: mark.Offset, Offset: b.next.Offset, Size: src.Size(), Done: b.next.Done})
-		if b.next.Done {
-			return counts, nil // complete, even if ctx was cancelled meanwhile
-		}
-		if ctx.Err() != nil {
-			return counts, ctx.Err()
-		}
-	}
-	if err := <-readErr; err != nil {
-		return counts, err
-	}
-	return counts, ctx.Err()
 }
 
 // stagedPrefix returns the checksum of the input up to mark: the stored
@@ -366,22 +386,4 @@ func unchanged(in checkpoint.Input, line int64) error {
 		"(if the part staged so far is as it was; else stage it again with --overwrite)",
 		line, ErrInputChanged, in.Path, fp.Size, time.Unix(0, fp.ModTime).UTC().Format(time.RFC3339Nano),
 		info.Size(), info.ModTime().UTC().Format(time.RFC3339Nano))
-}
-
-// publish reports a checkpoint to the caller and to `importer status`.
-func publish(state string, opt Options, counts checkpoint.Counts, pr Progress) {
-	if opt.Progress != nil {
-		pr.Counts = counts.Clone()
-		opt.Progress(pr)
-	}
-	phase := checkpoint.PhaseStaging
-	if pr.Done {
-		phase = checkpoint.PhaseStaged
-	}
-	snap := checkpoint.Snapshot{PID: os.Getpid(), Command: opt.Command, Updated: time.Now(), Status: checkpoint.Status{
-		Phase: phase, Rows: counts.Rows, Nodes: counts.Nodes, Relationships: counts.Relationships,
-	}}
-	if err := checkpoint.WriteSnapshot(state, snap); err != nil && opt.Logf != nil {
-		opt.Logf("warning: %v", err)
-	}
 }

@@ -47,10 +47,12 @@ func (h *Header) transform(b *rowBuilder, rec []string) error {
 			return reject("invalid UTF-8 in field %d", i+1)
 		}
 	}
-	root := &h.plan.entities[0]
-	sandID, err := h.columnKey(rec, root.key)
-	if err != nil {
-		return err
+	var sandID string
+	if h.plan.hasRoot {
+		var err error
+		if sandID, err = h.columnKey(rec, h.plan.entities[0].key); err != nil {
+			return err
+		}
 	}
 	if b.row.Nodes == nil {
 		b.row.Nodes, b.row.Rels = make([]Node, 0, 12), make([]Rel, 0, 16)
@@ -64,10 +66,14 @@ func (h *Header) transform(b *rowBuilder, rec []string) error {
 		b.keys = b.keys[:n]
 		clear(b.keys)
 	}
-	if err := h.emit(b, rec, 0, sandID, nil, field{}); err != nil {
-		return err
+	first := 0
+	if h.plan.hasRoot {
+		if err := h.emit(b, rec, 0, sandID, nil, field{}); err != nil {
+			return err
+		}
+		first = 1
 	}
-	for i := 1; i < len(h.plan.entities); i++ {
+	for i := first; i < len(h.plan.entities); i++ {
 		if err := h.entity(b, rec, i); err != nil {
 			return err
 		}

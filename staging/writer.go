@@ -84,10 +84,12 @@ func (w *writer) commitTx(b batch) (checkpoint.Counts, error) {
 		}
 		readBefore := t.counts.Rows.Read
 		for _, rej := range b.rejects {
-			if err := t.reject(rej); err != nil {
+			if err := t.reject(b.file, rej); err != nil {
 				return err
 			}
 		}
+		t.counts.Rows.Read += b.sharedRows
+		t.counts.Rows.Staged += b.sharedRows
 		for _, row := range b.rows {
 			if err := t.row(row); err != nil {
 				return err
@@ -99,7 +101,12 @@ func (w *writer) commitTx(b batch) (checkpoint.Counts, error) {
 		if t.mark.NextOrdinal != w.index.len() {
 			return fmt.Errorf("learner index holds %d learners, the state file %d", w.index.len(), t.mark.NextOrdinal)
 		}
-		t.mark.Offset, t.mark.Line, t.mark.Done = b.next.Offset, b.next.Line, b.next.Done
+		if b.files != nil { // the batch ends an input file
+			if err := checkpoint.WriteFiles(tx, ended(b.files, b.file, t.counts.Rows.Read)); err != nil {
+				return err
+			}
+		}
+		t.mark.File, t.mark.Offset, t.mark.Line, t.mark.Done = b.next.File, b.next.Offset, b.next.Line, b.next.Done
 		if err := checkpoint.WriteStageMark(tx, t.mark); err != nil {
 			return err
 		}
@@ -173,10 +180,10 @@ func (w *writer) begin(tx *bolt.Tx) (*txWriter, error) {
 	return t, nil
 }
 
-func (t *txWriter) reject(r Reject) error {
+func (t *txWriter) reject(file int, r Reject) error {
 	t.counts.Rows.Read++
 	t.counts.Rows.Rejected++
-	return t.rejects.Put(ordinalKey(uint64(r.Line)), encodeReject(r))
+	return t.rejects.Put(rejectKey(file, r.Line), encodeReject(r))
 }
 
 // row stages one accepted row's learner record: a new learner's is
