@@ -61,6 +61,11 @@ Example:
 			if err != nil {
 				return fmt.Errorf("check: %w", err)
 			}
+			if len(m.Files) > 0 {
+				fmt.Fprintf(rc.stdout, "%s: ok: %d labels, %d relationship types, %d input files (sha256 %s)\n",
+					args[0], len(m.Nodes), len(m.Rels), len(m.Files), m.Hash)
+				return nil
+			}
 			fmt.Fprintf(rc.stdout, "%s: ok: %d labels, %d relationship types, %d entities per row, %d columns (sha256 %s)\n",
 				args[0], len(m.Nodes), len(m.Rels), len(m.Entities), len(m.Columns), m.Hash)
 			return nil

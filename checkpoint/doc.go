@@ -19,7 +19,9 @@
 // # Caveats
 //
 //   - The format is versioned (FormatVersion). Open refuses a file of another
-//     version instead of misreading it; there is no migration yet.
+//     version instead of misreading it; there is no migration yet. A state
+//     file of a mapping that reads several files has the files record
+//     (InputFile, files.go) instead of the input record.
 //   - The bbolt *DB returned by Create and Open must be closed by the caller;
 //     bbolt keys and values are only valid inside their transaction, so every
 //     reader in this package copies what it returns.

@@ -20,5 +20,10 @@
 //     when it compiles the mapping (never silently): composite node keys,
 //     more than one key property on a relationship. See the README's
 //     "Mapping files".
+//   - A mapping that reads several CSV files gives them under Files, each
+//     with its columns and entities; InputFiles is the one way to iterate
+//     a mapping's files (a mapping of one file is one File without a name).
+//     Exactly one file has the root's entity; the others may not stage
+//     partitioned labels.
 //   - A Model is read-only once parsed: share it, never change it.
 package model

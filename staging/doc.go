@@ -37,6 +37,12 @@
 //   - The input must be a regular file (input.go): it is opened without
 //     blocking and a FIFO, pipe, device or directory is refused
 //     (ErrNotRegular), since resume seeks into it.
+//   - A mapping may read several files (StageFiles, files.go): they are
+//     staged in the mapping's order into the same buckets, each with its
+//     own resume point (the stage mark's File). A file without the root's
+//     entity stages shared labels and types only; its rows have no learner
+//     record, so Rows.Duplicates counts the root's file only. A file
+//     already staged is not checked again on resume.
 //   - Stage with Overwrite over an existing state file stages into
 //     checkpoint.PendingPath and renames it over the old file only when
 //     complete (overwrite.go); until then the old file is whole, and Resume
