@@ -24,6 +24,10 @@ type Model struct {
 	Root string `yaml:"root"`
 	// Columns are the CSV's columns the mapping knows.
 	Columns []string `yaml:"columns"`
+	// Nulls are the values that mean null in every column of the
+	// mapping's files, besides a blank one (e.g. R's NA); compared after
+	// trimming.
+	Nulls []string `yaml:"nulls"`
 	// Nodes and Rels are the graph schema, in load order.
 	Nodes []Node `yaml:"nodes"`
 	Rels  []Rel  `yaml:"relationships"`

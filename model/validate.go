@@ -40,6 +40,7 @@ func (v *validator) validate() {
 		v.errorf(at("version"), "version is %d, this importer reads mapping files of version %d", m.Version, Version)
 	}
 	v.unique(at("columns"), m.Columns, "column")
+	v.unique(at("nulls"), m.Nulls, "null value")
 	labels := v.nodes()
 	v.rels(labels)
 	if m.Root == "" {

@@ -3,6 +3,7 @@ package staging
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -57,7 +58,24 @@ func (h *Header) Fields() int { return h.fields }
 
 // value returns the trimmed value of column c in rec, "" for null.
 func (h *Header) value(rec []string, c int) string {
-	return strings.TrimSpace(h.raw(rec, c))
+	return h.null(strings.TrimSpace(h.raw(rec, c)))
+}
+
+// null returns "" for a value the mapping says is null (Model.Nulls), else
+// s. It inlines to one comparison when the mapping has no nulls (the
+// built-in one), on the path of every value of every row.
+func (h *Header) null(s string) string {
+	if len(h.plan.nulls) == 0 {
+		return s
+	}
+	return h.nullOf(s)
+}
+
+func (h *Header) nullOf(s string) string {
+	if slices.Contains(h.plan.nulls, strings.TrimSpace(s)) {
+		return ""
+	}
+	return s
 }
 
 // raw returns the value of column c in rec as written.

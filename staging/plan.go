@@ -25,7 +25,8 @@ type Plan struct {
 	// rootCol is the column of the root's key, or in a file without the
 	// root the column of its first entity's key (-1 if not a column).
 	rootCol  int
-	hasRoot  bool // the file's first entity is the root's
+	hasRoot  bool     // the file's first entity is the root's
+	nulls    []string // values that mean null (model.Nulls), besides blank
 	entities []entityPlan
 	// name is the file's name in a mapping that reads several files;
 	// files are their plans, in staging order, in the mapping's plan
@@ -99,7 +100,7 @@ func (p *Plan) Model() *graphmodel.Model { return p.model }
 func Compile(m *graphmodel.Model) (*Plan, error) {
 	var errs []string
 	fail := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
-	p := &Plan{model: m, schema: newSchema(m), columns: m.Columns}
+	p := &Plan{model: m, schema: newSchema(m), columns: m.Columns, nulls: m.Nulls}
 	labels := map[string]graphmodel.Node{}
 	for _, n := range m.Nodes {
 		labels[n.Label] = n
@@ -118,7 +119,7 @@ func Compile(m *graphmodel.Model) (*Plan, error) {
 		p.compileEntities(m.Entities, labels, rels, fail)
 	}
 	for _, f := range m.Files {
-		fp := &Plan{model: m, schema: p.schema, columns: f.Columns, name: f.Name}
+		fp := &Plan{model: m, schema: p.schema, columns: f.Columns, name: f.Name, nulls: m.Nulls}
 		fp.compileEntities(f.Entities, labels, rels, fail)
 		p.files = append(p.files, fp)
 	}

@@ -59,7 +59,7 @@ func (h *Header) fieldKey(b *rowBuilder, v valuePlan, obj jsonObject, f field) (
 // columnText returns v's column value, trimmed unless v says not, with
 // v's default for null.
 func (h *Header) columnText(rec []string, v *valuePlan) string {
-	s := h.raw(rec, v.col)
+	s := h.null(h.raw(rec, v.col))
 	if v.trim {
 		s = strings.TrimSpace(s)
 	}
