@@ -12,6 +12,7 @@ import (
 	"github.com/peterbourgon/ff/v3"
 	"github.com/peterbourgon/ff/v3/ffcli"
 
+	"github.com/learnergraph/importer/graphwrite"
 	"github.com/learnergraph/importer/model"
 	"github.com/learnergraph/importer/staging"
 )
@@ -39,9 +40,12 @@ the README's "Mapping files"; the built-in one is learners.yaml).
 
 func newMappingCheckCommand(rc *rootConfig) *ffcli.Command {
 	fs := flag.NewFlagSet("importer mapping check", flag.ContinueOnError)
+	explain := fs.Bool("neo4j", false, "also have Neo4j plan every report query (EXPLAIN, nothing runs): syntax, unknown functions and procedures, writes")
+	var conn connFlags
+	conn.register(fs, rc.getenv)
 	return &ffcli.Command{
 		Name:       "check",
-		ShortUsage: "importer mapping check FILE",
+		ShortUsage: "importer mapping check [--neo4j [connection flags]] FILE",
 		ShortHelp:  "list every mistake in a mapping file, with its line",
 		LongHelp: `Reads the mapping file and lists every mistake at once on stderr, one per
 line as FILE:LINE: what is wrong (unknown field or column, duplicate label
@@ -49,17 +53,28 @@ or key, a relationship to an undeclared label, a bad type, a report query
 whose Cypher writes or takes a parameter, ...), including what staging
 cannot stage yet. Exit status 0 when there is none, else 2.
 
-Example:
-  importer mapping check learners.yaml`,
+With --neo4j, Neo4j also plans every Cypher query the mapping declares for
+the report (EXPLAIN in a read transaction: nothing runs, nothing changes)
+and each one it cannot plan (a syntax error, an unknown function or
+procedure) or plans as a write is listed as FILE: report query NAME: why.
+
+Examples:
+  importer mapping check learners.yaml
+  importer mapping check --neo4j --uri neo4j://db.example:7687 people.yaml`,
 		FlagSet: fs,
 		Options: []ff.Option{ff.WithEnvVarPrefix("IMPORTER")},
-		Exec: func(_ context.Context, args []string) error {
+		Exec: func(ctx context.Context, args []string) error {
 			if len(args) != 1 {
 				return usageError{errors.New("check: give exactly one mapping file (importer mapping check FILE)")}
 			}
 			m, err := readMapping(rc, args[0])
 			if err != nil {
 				return fmt.Errorf("check: %w", err)
+			}
+			if *explain {
+				if err := explainReport(ctx, rc, &conn, args[0], m); err != nil {
+					return fmt.Errorf("check: %w", err)
+				}
 			}
 			if len(m.Files) > 0 {
 				fmt.Fprintf(rc.stdout, "%s: ok: %d labels, %d relationship types, %d input files (sha256 %s)\n",
@@ -95,6 +110,41 @@ func readMapping(rc *rootConfig, path string) (*model.Model, error) {
 		return nil, usageError{err}
 	}
 	return m, nil
+}
+
+// explainReport has Neo4j plan every Cypher query of the mapping's report
+// and lists on stderr each one it cannot plan or plans as a write; the
+// error counts them.
+func explainReport(ctx context.Context, rc *rootConfig, conn *connFlags, path string, m *model.Model) error {
+	cfg, err := conn.config(rc.getenv)
+	if err != nil {
+		return err
+	}
+	g, err := graphwrite.Connect(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer g.Close(context.Background())
+	bad := 0
+	for _, s := range m.Report {
+		for _, q := range s.Queries {
+			if q.Cypher == "" {
+				continue // a components query: the report's own Cypher
+			}
+			problem, err := g.Explain(ctx, q.Cypher)
+			if err != nil {
+				return fmt.Errorf("plan report query %q: %w", q.Name, err)
+			}
+			if problem != "" {
+				fmt.Fprintf(rc.stderr, "%s: report query %q: %s\n", path, q.Name, problem)
+				bad++
+			}
+		}
+	}
+	if bad > 0 {
+		return usageError{fmt.Errorf("mapping %s: Neo4j refuses %d report query(ies), listed above", path, bad)}
+	}
+	return nil
 }
 
 func newMappingInitCommand(rc *rootConfig) *ffcli.Command {
