@@ -92,8 +92,8 @@ func TestMappingInitProposesAMappingThatParses(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("proposed properties (-want +got):\n%s", diff)
 	}
-	if m.Root != "People" || m.Entities[0].Key.Column != "id" {
-		t.Errorf("proposed root %q keyed by %q, want People keyed by id", m.Root, m.Entities[0].Key.Column)
+	if m.Root != "People" || m.Entities[0].Key[0].Column != "id" {
+		t.Errorf("proposed root %q keyed by %q, want People keyed by id", m.Root, m.Entities[0].Key[0].Column)
 	}
 	if !strings.Contains(stdout, "JSON in the sample") {
 		t.Errorf("the proposal says nothing of the JSON column tags:\n%s", stdout)

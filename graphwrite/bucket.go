@@ -161,10 +161,11 @@ func (b bucket) relStatements(rels []staging.Rel, mode Mode) ([]statement, error
 		return nil, err
 	}
 	rels = sortedByEnd(rels)
+	ends := endsOf(b.s, b.rel)
 	if mode == ModeCreate || b.rel.KeyProp == "" {
 		rows := make([]any, len(rels))
 		for i, r := range rels {
-			rows[i] = relRow(r)
+			rows[i] = ends.row(r)
 		}
 		q := relCreateQuery(b.s, b.rel)
 		if mode != ModeCreate {
@@ -175,9 +176,9 @@ func (b bucket) relStatements(rels []staging.Rel, mode Mode) ([]statement, error
 	var keyed, null []any
 	for _, r := range rels {
 		if r.Props.Get(b.rel.KeyProp) == nil {
-			null = append(null, relRow(r))
+			null = append(null, ends.row(r))
 		} else {
-			keyed = append(keyed, relRow(r))
+			keyed = append(keyed, ends.row(r))
 		}
 	}
 	var out []statement

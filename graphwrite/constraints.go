@@ -19,14 +19,10 @@ const awaitIndexesSeconds = 600
 // When the target already breaks one, the error wraps ErrConstraint and
 // names the label and key.
 func (g *Graph) EnsureConstraints(ctx context.Context, s *staging.Schema) error {
-	keys := [][2]string{}
-	for _, n := range s.Nodes() {
-		keys = append(keys, [2]string{n.Label, n.Key})
-	}
-	keys = append(keys, [2]string{watermarkLabel, "id"})
-	for _, k := range keys {
-		if _, err := g.exec(ctx, constraintQuery(k[0], k[1]), nil); err != nil {
-			return constraintError(k[0], k[1], err)
+	specs := append(s.Nodes(), staging.NodeSpec{Label: watermarkLabel, Key: "id"})
+	for _, n := range specs {
+		if _, err := g.exec(ctx, constraintQuery(n.Label, n.KeyProps()...), nil); err != nil {
+			return constraintError(n.Label, n.KeyProps(), err)
 		}
 	}
 	_, err := g.exec(ctx, "CALL db.awaitIndexes($seconds)", map[string]any{"seconds": int64(awaitIndexesSeconds)})
@@ -36,7 +32,11 @@ func (g *Graph) EnsureConstraints(ctx context.Context, s *staging.Schema) error 
 	return nil
 }
 
-func constraintError(label, key string, err error) error {
+func constraintError(label string, keys []string, err error) error {
+	key, value := keys[0], "n."+keys[0]
+	if len(keys) > 1 {
+		key, value = strings.Join(keys, ", "), "[n."+strings.Join(keys, ", n.")+"]"
+	}
 	var dbErr *neo4j.Neo4jError
 	if !errors.As(err, &dbErr) {
 		return fmt.Errorf("create constraint on :%s(%s): %w", label, key, err)
@@ -45,8 +45,8 @@ func constraintError(label, key string, err error) error {
 	switch dbErr.Title() { // Neo4j 5 reports a violation as a DatabaseError
 	case "ConstraintCreationFailed":
 		hint = fmt.Sprintf("the target already holds several :%s nodes with one %s; find them with "+
-			"MATCH (n:%s) WITH n.%s AS k, count(*) AS c WHERE c > 1 RETURN k, c, remove the duplicates "+
-			"(or empty the target with `importer clear-database`), then run the load again", label, key, label, key)
+			"MATCH (n:%s) WITH %s AS k, count(*) AS c WHERE c > 1 RETURN k, c, remove the duplicates "+
+			"(or empty the target with `importer clear-database`), then run the load again", label, key, label, value)
 	case "IndexAlreadyExists", "EquivalentSchemaRuleAlreadyExists", "ConstraintWithNameAlreadyExists",
 		"IndexWithNameAlreadyExists", "ConflictingConstraint", "AlreadyIndexed":
 		hint = fmt.Sprintf("an index or constraint on :%s(%s) is in the way; drop it (SHOW INDEXES, DROP INDEX name), then run the load again", label, key)

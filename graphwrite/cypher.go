@@ -27,11 +27,11 @@ func quote(name string) string {
 
 // nodeQuery writes one batch of nodes of spec's label.
 func nodeQuery(spec staging.NodeSpec, mode Mode) string {
-	l, k := quote(spec.Label), quote(spec.Key)
+	l := quote(spec.Label)
 	if mode == ModeCreate {
 		return "UNWIND $rows AS row CREATE (n:" + l + ") SET n = row"
 	}
-	return "UNWIND $rows AS row MERGE (n:" + l + " {" + k + ": row." + k + "}) SET n += row"
+	return "UNWIND $rows AS row MERGE (n:" + l + propMap("row.", spec.KeyProps()) + ") SET n += row"
 }
 
 // relMatch is the head of every relationship query: the rows and their two
@@ -40,8 +40,8 @@ func relMatch(s *staging.Schema, spec staging.RelSpec) string {
 	start, _ := s.NodeSpecOf(spec.Start)
 	end, _ := s.NodeSpecOf(spec.End)
 	return "UNWIND $rows AS row " +
-		"MATCH (a:" + quote(start.Label) + " {" + quote(start.Key) + ": row.s}) " +
-		"MATCH (b:" + quote(end.Label) + " {" + quote(end.Key) + ": row.e}) "
+		"MATCH (a:" + quote(start.Label) + keyMatch(start, "row.s") + ") " +
+		"MATCH (b:" + quote(end.Label) + keyMatch(end, "row.e") + ") "
 }
 
 // relCreateQuery creates one relationship per row. It returns the number of
@@ -133,7 +133,7 @@ func groupQuery(g bucket) string {
 		end, _ := g.s.NodeSpecOf(r.rel.End)
 		c := "c" + strconv.Itoa(j)
 		q.WriteString(" CALL (ls) { UNWIND $" + memberField(j) + " AS x WITH ls[x.i] AS a, x" +
-			" MATCH (b:" + quote(end.Label) + " {" + quote(end.Key) + ": x.e})" +
+			" MATCH (b:" + quote(end.Label) + keyMatch(end, "x.e") + ")" +
 			" CREATE (a)-[:" + quote(r.rel.Type) + propMap("x.p.", r.rel.Props) + "]->(b) RETURN count(*) AS " + c + " }")
 		counts = append(counts, c)
 	}
@@ -144,16 +144,29 @@ func groupQuery(g bucket) string {
 	return q.String()
 }
 
-// constraintName is the name of the uniqueness constraint on label.key.
-func constraintName(label, key string) string {
-	return "importer_" + label + "_" + key + "_unique"
+// constraintName is the name of the uniqueness constraint on label's key
+// properties.
+func constraintName(label string, keys ...string) string {
+	return "importer_" + label + "_" + strings.Join(keys, "_") + "_unique"
 }
 
-// constraintQuery creates the uniqueness constraint on label.key unless
-// it, or one on the same schema, exists.
-func constraintQuery(label, key string) string {
-	return fmt.Sprintf("CREATE CONSTRAINT %s IF NOT EXISTS FOR (n:%s) REQUIRE n.%s IS UNIQUE",
-		quote(constraintName(label, key)), quote(label), quote(key))
+// constraintQuery creates the uniqueness constraint on label's key
+// properties unless it, or one on the same schema, exists. A composite key
+// gets a composite property uniqueness constraint, REQUIRE (n.a, n.b) IS
+// UNIQUE: Neo4j 5.26 Community has it (its NODE KEY constraint, which
+// would also require the properties to exist, is Enterprise only), and its
+// index serves the MATCH and MERGE on all the key's properties.
+func constraintQuery(label string, keys ...string) string {
+	props := make([]string, len(keys))
+	for i, k := range keys {
+		props[i] = "n." + quote(k)
+	}
+	require := props[0]
+	if len(props) > 1 {
+		require = "(" + strings.Join(props, ", ") + ")"
+	}
+	return fmt.Sprintf("CREATE CONSTRAINT %s IF NOT EXISTS FOR (n:%s) REQUIRE %s IS UNIQUE",
+		quote(constraintName(label, keys...)), quote(label), require)
 }
 
 // Watermark statements; see watermark.go.

@@ -129,6 +129,12 @@
 //   - A target that already holds a node with a staged key fails a create
 //     mode load (ErrKeyExists): use merge mode for a target with data.
 //   - Verify compares a sample, not every entity; the counts cover all.
+//   - A label with a composite key is matched and merged on every key
+//     property, its key a list parameter (keys.go), and gets a composite
+//     uniqueness constraint, REQUIRE (n.a, n.b) IS UNIQUE: Neo4j 5.26
+//     Community has it (NODE KEY is Enterprise-only). Like any uniqueness
+//     constraint it does not require the properties to exist; staging
+//     never stages a node with a part missing.
 //   - Labels, types and keys come from the state file's mapping
 //     (staging.ReadSchema). A create mode load writes the shared labels,
 //     then the relationships between shared nodes, then the learner group

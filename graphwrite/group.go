@@ -180,7 +180,7 @@ func (b bucket) groupStatements(read groupRead) ([]statement, error) {
 			left = addStateRels(rows, index, memberField(s), f, read.rels[i])
 		} else {
 			var list []any
-			list, left = sharedRels(index, m.rel, read.rels[i])
+			list, left = sharedRels(index, m.rel, endsOf(b.s, m.rel).end, read.rels[i])
 			params[f] = list
 			want += len(list)
 		}
@@ -254,7 +254,7 @@ func addStateRels(rows []map[string]any, index map[string]int, s, f string, rels
 // row, e: end key, p: properties}, sorted by end key so that concurrent
 // batches lock sparse end nodes in one order. It returns the relationships
 // whose learner is not in the batch apart.
-func sharedRels(index map[string]int, spec staging.RelSpec, rels []staging.Rel) (list []any, left []staging.Rel) {
+func sharedRels(index map[string]int, spec staging.RelSpec, end staging.NodeSpec, rels []staging.Rel) (list []any, left []staging.Rel) {
 	list = make([]any, 0, len(rels))
 	for _, r := range sortedByEnd(rels) {
 		i, ok := index[r.Start]
@@ -262,7 +262,7 @@ func sharedRels(index map[string]int, spec staging.RelSpec, rels []staging.Rel) 
 			left = append(left, r)
 			continue
 		}
-		x := map[string]any{"i": int64(i), "e": r.End}
+		x := map[string]any{"i": int64(i), "e": keyParam(end, r.End)}
 		if len(spec.Props) > 0 {
 			x["p"] = Params(r.Props)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -162,25 +163,26 @@ func (g *Graph) verifyNodes(ctx context.Context, db checkpoint.DB, schema *stagi
 	}
 	keys := make([]any, len(sample))
 	for i, s := range sample {
-		keys[i] = s.Key
+		keys[i] = keyParam(spec, s.Key)
 	}
-	k := quote(spec.Key)
-	recs, err := g.query(ctx, "UNWIND $keys AS k MATCH (n:"+quote(spec.Label)+" {"+k+": k}) RETURN k, properties(n) AS p",
+	recs, err := g.query(ctx, "UNWIND range(0, size($keys) - 1) AS i WITH i, $keys[i] AS k "+
+		"MATCH (n:"+quote(spec.Label)+keyMatch(spec, "k")+") RETURN i, properties(n) AS p",
 		map[string]any{"keys": keys})
 	if err != nil {
 		return nil, fmt.Errorf("verify %s: %w", spec.Label, err)
 	}
-	got := map[string]staging.Props{}
+	got := map[int64]staging.Props{}
 	for _, r := range recs {
-		key, _ := r.Get("k")
+		i, _ := r.Get("i")
 		p, _ := r.Get("p")
 		m, _ := p.(map[string]any)
-		got[fmt.Sprint(key)] = propsFromNeo4j(m)
+		n, _ := i.(int64)
+		got[n] = propsFromNeo4j(m)
 	}
 	var diffs []Difference
-	for _, s := range sample {
-		d := Difference{Kind: checkpoint.KindNodes, Name: spec.Label, Entity: fmt.Sprintf("%s=%q", spec.Key, s.Key)}
-		p, ok := got[s.Key]
+	for i, s := range sample {
+		d := Difference{Kind: checkpoint.KindNodes, Name: spec.Label, Entity: fmt.Sprintf("%s=%q", strings.Join(spec.KeyProps(), ","), staging.KeyText(spec, s.Key))}
+		p, ok := got[int64(i)]
 		switch {
 		case !ok:
 			d.Detail = "missing in neo4j"
@@ -201,15 +203,14 @@ func (g *Graph) verifyRels(ctx context.Context, db checkpoint.DB, schema *stagin
 	if err != nil || len(sample) == 0 {
 		return nil, err
 	}
+	ends := endsOf(schema, spec)
 	rows := make([]any, len(sample))
 	for i, s := range sample {
-		rows[i] = map[string]any{"i": int64(i), "s": s.Start, "e": s.End}
+		rows[i] = map[string]any{"i": int64(i), "s": keyParam(ends.start, s.Start), "e": keyParam(ends.end, s.End)}
 	}
-	start, _ := schema.NodeSpecOf(spec.Start)
-	end, _ := schema.NodeSpecOf(spec.End)
 	cypher := "UNWIND $rows AS row " +
-		"MATCH (a:" + quote(start.Label) + " {" + quote(start.Key) + ": row.s})-[r:" + quote(spec.Type) + "]->" +
-		"(b:" + quote(end.Label) + " {" + quote(end.Key) + ": row.e}) RETURN row.i AS i, collect(properties(r)) AS ps"
+		"MATCH (a:" + quote(ends.start.Label) + keyMatch(ends.start, "row.s") + ")-[r:" + quote(spec.Type) + "]->" +
+		"(b:" + quote(ends.end.Label) + keyMatch(ends.end, "row.e") + ") RETURN row.i AS i, collect(properties(r)) AS ps"
 	recs, err := g.query(ctx, cypher, map[string]any{"rows": rows})
 	if err != nil {
 		return nil, fmt.Errorf("verify %s: %w", spec.Type, err)
@@ -226,7 +227,7 @@ func (g *Graph) verifyRels(ctx context.Context, db checkpoint.DB, schema *stagin
 	}
 	var diffs []Difference
 	for i, s := range sample {
-		if d, ok := compareRel(spec, s, got[i]); !ok {
+		if d, ok := compareRel(spec, ends, s, got[i]); !ok {
 			diffs = append(diffs, d)
 		}
 	}
@@ -237,8 +238,9 @@ func (g *Graph) verifyRels(ctx context.Context, db checkpoint.DB, schema *stagin
 // type between its two ends in Neo4j: exactly one of them must have its key
 // (the ends, and the key property if the type has one), with equal
 // properties.
-func compareRel(spec staging.RelSpec, s staging.Rel, candidates []staging.Props) (Difference, bool) {
-	d := Difference{Kind: checkpoint.KindRelationships, Name: spec.Type, Entity: fmt.Sprintf("(%s)->(%s)", s.Start, s.End)}
+func compareRel(spec staging.RelSpec, ends relEnds, s staging.Rel, candidates []staging.Props) (Difference, bool) {
+	d := Difference{Kind: checkpoint.KindRelationships, Name: spec.Type,
+		Entity: fmt.Sprintf("(%s)->(%s)", staging.KeyText(ends.start, s.Start), staging.KeyText(ends.end, s.End))}
 	var same []staging.Props
 	for _, c := range candidates {
 		if spec.KeyProp == "" || cmp.Equal(c.Get(spec.KeyProp), s.Props.Get(spec.KeyProp)) {

@@ -17,13 +17,18 @@
 // # Caveats
 //
 //   - Some things a mapping can say are not staged yet; staging refuses them
-//     when it compiles the mapping (never silently): composite node keys,
-//     more than one key property on a relationship. See the README's
-//     "Mapping files".
+//     when it compiles the mapping (never silently): more than one key
+//     property on a relationship, a relationship to an entity of a JSON
+//     array. See the README's "Mapping files".
 //   - A mapping that reads several CSV files gives them under Files, each
 //     with its columns and entities; InputFiles is the one way to iterate
 //     a mapping's files (a mapping of one file is one File without a name).
 //     Exactly one file has the root's entity; the others may not stage
 //     partitioned labels.
+//   - A composite node key (`key: [a, b]`) is given in its entity as a list
+//     of named values (KeyValues). A root with a composite key leaves no
+//     room for other partitioned labels: they are keyed by `root: true`,
+//     the root's one key value, which is then refused. Key values are
+//     strings.
 //   - A Model is read-only once parsed: share it, never change it.
 package model

@@ -120,10 +120,12 @@ type Entity struct {
 	Each string `yaml:"each"`
 	// Object is a JSON object column: one entity from the object.
 	Object string `yaml:"object"`
-	// Key is where the node's key comes from.
-	Key        Value   `yaml:"key"`
-	Properties []Value `yaml:"properties"`
-	Links      []Link  `yaml:"relationships"`
+	// Key is where the node's key comes from: one value for a label keyed
+	// by one property; for a composite key, one value per key property,
+	// each naming it (`key: [{name: year, column: year}, ...]`).
+	Key        KeyValues `yaml:"key"`
+	Properties []Value   `yaml:"properties"`
+	Links      []Link    `yaml:"relationships"`
 }
 
 // Link is a relationship between an entity and an earlier one of the row.
@@ -191,6 +193,33 @@ func (n *Names) UnmarshalYAML(v *yaml.Node) error {
 	}
 	*n = list
 	return nil
+}
+
+// KeyValues is an entity's key: one value (a YAML mapping) or a list of
+// them, one per key property (a YAML sequence).
+type KeyValues []Value
+
+// UnmarshalYAML accepts `key: {column: id}` as well as
+// `key: [{name: a, column: a}, {name: b, column: b}]`. It is yaml's
+// function-style unmarshaler, the one that keeps the strict decoder's
+// check for unknown fields (yaml.Node.Decode would not).
+func (k *KeyValues) UnmarshalYAML(unmarshal func(any) error) error {
+	var raw any
+	if err := unmarshal(&raw); err != nil {
+		return err
+	}
+	// Like a struct, the values keep what decoded beside a mistake (an
+	// unknown field), so that validation still reports the rest.
+	if _, list := raw.([]any); list {
+		var parts []Value
+		err := unmarshal(&parts)
+		*k = parts
+		return err
+	}
+	var one Value
+	err := unmarshal(&one)
+	*k = KeyValues{one}
+	return err
 }
 
 // EntityName is the name links use for e.
@@ -287,7 +316,7 @@ var goTypes = strings.NewReplacer(
 	" not found in type model.ReportQuery", " in a report query",
 	"field ", "unknown field ",
 	"!!str", "a string", "!!seq", "a list", "!!map", "a mapping", "!!int", "an integer", "!!bool", "a boolean",
-	"model.Names", "names", "[]model.", "a list of ", "model.", "", "*float64", "a number", "float64", "a number",
+	"model.Names", "names", "model.KeyValues", "a key value or a list of them", "[]model.", "a list of ", "model.", "", "*float64", "a number", "float64", "a number",
 )
 
 // yamlErrors turns a yaml error into Errors with their lines.

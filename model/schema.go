@@ -9,8 +9,12 @@ import (
 // passes use it.
 type NodeSpec struct {
 	Label string
-	// Key is the property that identifies a node of this label.
+	// Key is the property that identifies a node of this label; "" when
+	// several do together (a composite key: Keys).
 	Key string
+	// Keys are a composite key's properties, in key order; nil when Key is
+	// set. KeyProps is either.
+	Keys []string
 	// PerLearner is true for partitioned labels (the root and the labels
 	// with one node per root node at most): their nodes are staged with
 	// their root node, keyed by its ordinal, so they fill in append order
@@ -59,16 +63,31 @@ func (s NodeSpec) Declares(name string) bool {
 // name.
 func (r RelSpec) Declares(name string) bool { return slices.Contains(r.Props, name) }
 
-// NodeSpecs returns the node labels in load order. A composite key is
-// given as its first property here: Compile-time checks of package
-// staging refuse it.
+// Composite reports whether the label is keyed by several properties.
+func (s NodeSpec) Composite() bool { return len(s.Keys) > 0 }
+
+// KeyProps returns the key properties: Key alone, or Keys.
+func (s NodeSpec) KeyProps() []string {
+	if s.Composite() {
+		return slices.Clone(s.Keys)
+	}
+	return []string{s.Key}
+}
+
+// NodeSpecs returns the node labels in load order.
 func (m *Model) NodeSpecs() []NodeSpec {
 	out := make([]NodeSpec, 0, len(m.Nodes))
 	for _, n := range m.Nodes {
-		out = append(out, NodeSpec{
-			Label: n.Label, Key: first(n.Key), PerLearner: n.Partitioned,
+		spec := NodeSpec{
+			Label: n.Label, PerLearner: n.Partitioned,
 			Props: slices.Clone(n.Properties), DataPrefix: n.Flattened, FirstWins: n.Merge == MergeFirst,
-		})
+		}
+		if len(n.Key) > 1 {
+			spec.Keys = slices.Clone(n.Key)
+		} else {
+			spec.Key = first(n.Key)
+		}
+		out = append(out, spec)
 	}
 	return out
 }

@@ -20,6 +20,8 @@ type validator struct {
 	// rootFile names the file (of a mapping with files) whose first
 	// entity is the root, once one is found.
 	rootFile *string
+	// rootKey is the root label's key properties.
+	rootKey []string
 }
 
 // errorf records a mistake at the line of path (see positions.line).
@@ -42,6 +44,7 @@ func (v *validator) validate() {
 	v.unique(at("columns"), m.Columns, "column")
 	v.unique(at("nulls"), m.Nulls, "null value")
 	labels := v.nodes()
+	v.rootKey = labels[m.Root].Key
 	v.rels(labels)
 	if m.Root == "" {
 		v.errorf(nil, "no root: name the label of the node every row is about")
@@ -143,6 +146,9 @@ func (v *validator) nodes() map[string]Node {
 		v.merge(append(p, "merge"), n.Merge)
 		v.unique(append(p, "properties"), n.Properties, "property")
 		v.keys(append(p, "key"), n.Key, n.Properties, "label "+n.Label, true)
+		if n.Partitioned && n.Label != v.m.Root && len(n.Key) > 1 {
+			v.errorf(append(p, "key"), "label %s: a partitioned label other than the root is keyed by the root's key, one property", n.Label)
+		}
 	}
 	return labels
 }
@@ -249,8 +255,8 @@ func (v *validator) entities(base []any, ents []Entity, labels map[string]Node, 
 		container := v.container(p, e)
 		v.key(append(p, "key"), e, n, isRoot, container)
 		seen := map[string]bool{}
-		if len(n.Key) == 1 {
-			seen[n.Key[0]] = true
+		for _, k := range n.Key {
+			seen[k] = true
 		}
 		for j, val := range e.Properties {
 			pp := append(slices.Clone(p), "properties", j)
@@ -286,11 +292,51 @@ func (v *validator) column(p []any, name string) {
 	}
 }
 
+// key checks an entity's key: one value (a YAML mapping, without a name)
+// for a label keyed by one property; a list of values, each naming one of
+// the label's key properties, every one of them once, for a composite key.
 func (v *validator) key(p []any, e Entity, n Node, isRoot bool, container string) {
-	k := e.Key
-	if k.Name != "" {
-		v.errorf(p, "a key has no name: it is the label's key property")
+	if v.pos.kind(p...) != yaml.SequenceNode {
+		var k Value
+		if len(e.Key) == 1 {
+			k = e.Key[0]
+		}
+		if len(n.Key) > 1 {
+			v.errorf(p, "label %s is keyed by %s: give key as a list of values, one per key property, each with its name", n.Label, strings.Join(n.Key, ", "))
+		}
+		if k.Name != "" {
+			v.errorf(p, "a key has no name: it is the label's key property")
+		}
+		v.keyPart(p, k, n, isRoot, container)
+		return
 	}
+	if len(e.Key) == 0 {
+		v.errorf(p, "an empty key: give one value per key property of %s", n.Label)
+	}
+	seen := map[string]bool{}
+	for i, k := range e.Key {
+		pp := append(slices.Clone(p), i)
+		switch {
+		case n.Label == "":
+		case k.Name == "":
+			v.errorf(pp, "a value of a key list names its key property (one of %s)", strings.Join(n.Key, ", "))
+		case !slices.Contains(n.Key, k.Name):
+			v.errorf(append(pp, "name"), "label %s: %q is not one of its key properties (%s)", n.Label, k.Name, strings.Join(n.Key, ", "))
+		case seen[k.Name]:
+			v.errorf(append(pp, "name"), "key property %q is given twice", k.Name)
+		}
+		seen[k.Name] = true
+		v.keyPart(pp, k, n, isRoot, container)
+	}
+	for _, name := range n.Key {
+		if !seen[name] && len(e.Key) > 0 {
+			v.errorf(p, "label %s: no value for its key property %q", n.Label, name)
+		}
+	}
+}
+
+// keyPart checks one value of a key.
+func (v *validator) keyPart(p []any, k Value, n Node, isRoot bool, container string) {
 	v.value(p, k, container)
 	switch {
 	case isRoot && (k.Column == "" || !k.Required):
@@ -301,7 +347,7 @@ func (v *validator) key(p []any, e Entity, n Node, isRoot bool, container string
 		v.errorf(p, "%s is partitioned: its key must be root: true", n.Label)
 	}
 	if t := k.TypeOf(); t != "string" {
-		v.errorf(append(p, "type"), "a key is a string, not %s", t)
+		v.errorf(append(slices.Clone(p), "type"), "a key is a string, not %s", t)
 	}
 }
 
@@ -318,6 +364,9 @@ func (v *validator) value(p []any, val Value, container string) {
 	}
 	if val.Column != "" {
 		v.column(append(slices.Clone(p), "column"), val.Column)
+	}
+	if val.Root && len(v.rootKey) > 1 {
+		v.errorf(append(slices.Clone(p), "root"), "root: true is the root's key, and %s is keyed by %s: name its columns instead", v.m.Root, strings.Join(v.rootKey, ", "))
 	}
 	if val.Field != "" && container == "" {
 		v.errorf(append(slices.Clone(p), "field"), "field %q: only an entity with each or object has fields", val.Field)
@@ -445,6 +494,23 @@ func (ps positions) node(path ...any) *yaml.Node {
 		n = next
 	}
 	return n
+}
+
+// kind returns the kind of the node at path, 0 when there is none.
+func (ps positions) kind(path ...any) yaml.Kind {
+	n := ps.root
+	if n == nil {
+		return 0
+	}
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	for _, step := range path {
+		if n = child(n, step); n == nil {
+			return 0
+		}
+	}
+	return n.Kind
 }
 
 func child(n *yaml.Node, step any) *yaml.Node {

@@ -71,12 +71,12 @@ func (r *runner) componentQueries(c Components) (hubs, batchKeys, batch, final s
 	if center.Name == "" || len(via) == 0 {
 		return "", "", "", "", fmt.Errorf("components: %s and %v are not in the schema", c.Center, c.Via)
 	}
-	label, key, rels := quote(center.Name), quote(center.Key), strings.Join(via, "|")
+	label, key, rels := quote(center.Name), center.key("l"), strings.Join(via, "|")
 	hubs = strings.Join(ends, "\nUNION\n")
-	batchKeys = fmt.Sprintf(`MATCH (l:%s) WHERE l.%s > $after
-WITH l.%s AS key ORDER BY key LIMIT $limit
+	batchKeys = fmt.Sprintf(`MATCH (l:%s) WHERE %s > $after
+WITH %s AS key ORDER BY key LIMIT $limit
 RETURN max(key) AS last, count(*) AS learners`, label, key, key)
-	batch = fmt.Sprintf(`MATCH (l:%s) WHERE l.%s > $after AND l.%s <= $last
+	batch = fmt.Sprintf(`MATCH (l:%s) WHERE %s > $after AND %s <= $last
 WITH [(l)-[:%s]->(h) | $component[elementId(h)]] AS cs
 WHERE size(cs) > 1
 WITH cs, reduce(m = cs[0], c IN cs | CASE WHEN c < m THEN c ELSE m END) AS low

@@ -38,6 +38,9 @@
 //     seen.
 //   - Throughput over time needs the state file's samples (recorded since
 //     format 2 files gained them); a file without them says so.
+//   - A label with a composite key is ordered and shown by its key values
+//     joined by "|" (generic.go): the densest nodes and the component walk
+//     of such a center then scan the label instead of seeking its index.
 //   - Numbers from the state file describe the staged graph; numbers from
 //     Neo4j describe whatever the database holds. When their counts differ
 //     the page says so at the top (run `importer verify`).

@@ -14,8 +14,23 @@ type Schema struct {
 	Types  []TypeSpec
 }
 
-// LabelSpec is one node label and its key property.
-type LabelSpec struct{ Name, Key string }
+// LabelSpec is one node label and its key properties (several for a
+// composite key).
+type LabelSpec struct {
+	Name string
+	Keys []string
+}
+
+// key is the Cypher expression of the key of node v: its key property, or
+// a composite key's properties joined by "|" (keys are strings), which
+// orders and shows the nodes by their whole key.
+func (l LabelSpec) key(v string) string {
+	parts := make([]string, len(l.Keys))
+	for i, k := range l.Keys {
+		parts[i] = v + "." + quote(k)
+	}
+	return strings.Join(parts, " + '|' + ")
+}
 
 // TypeSpec is one relationship type and the labels at its ends.
 type TypeSpec struct{ Name, Start, End string }
@@ -25,7 +40,7 @@ type TypeSpec struct{ Name, Start, End string }
 func SchemaOf(staged *staging.Schema) Schema {
 	var s Schema
 	for _, n := range staged.Nodes() {
-		s.Labels = append(s.Labels, LabelSpec{Name: n.Label, Key: n.Key})
+		s.Labels = append(s.Labels, LabelSpec{Name: n.Label, Keys: n.KeyProps()})
 	}
 	for _, r := range staged.Rels() {
 		s.Types = append(s.Types, TypeSpec{Name: r.Type, Start: r.Start, End: r.End})
@@ -84,11 +99,12 @@ ORDER BY relationship, degree`, quote(l.Name), strings.Join(degrees, ", "))})
 	}
 	var dense []string
 	for _, l := range s.Labels {
+		key := l.key("n")
 		dense = append(dense, fmt.Sprintf(`MATCH (n:%s)
 WITH n, COUNT { (n)--() } AS degree
-ORDER BY degree DESC, n.%s LIMIT 3
-RETURN %s + ' ' + toString(n.%s) AS node, %s AS label, n.%s AS key, degree`,
-			quote(l.Name), quote(l.Key), literal(l.Name), quote(l.Key), literal(l.Name), quote(l.Key)))
+ORDER BY degree DESC, %s LIMIT 3
+RETURN %s + ' ' + toString(%s) AS node, %s AS label, %s AS key, degree`,
+			quote(l.Name), key, literal(l.Name), key, literal(l.Name), key))
 	}
 	out = append(out, Query{Section: Generic, Name: "densest", Chart: ChartBar,
 		Title:  "The densest nodes: the three with the most relationships of each label",

@@ -29,6 +29,11 @@
 //     state file when staging starts or resumes. Past about 6M learners it
 //     alone approaches the importer's 224 MiB soft memory limit while it
 //     doubles: stage such files with a higher limit (GOMEMLIMIT).
+//   - The staged key of a node with a composite key is its values
+//     length-prefixed (key.go), so Node.Key, Rel.Start and Rel.End of such a
+//     label are not text: split them with KeyParts, show them with KeyText.
+//     A single-property key is its value as it always was, so the state
+//     file of a mapping without composite keys is byte-for-byte what it was.
 //   - Everything returned by ReadNodes and ReadRels is copied out of bbolt and
 //     stays valid after the transaction ends.
 //   - "Learner" in names (learner record, LearnerKey, PerLearner) means the

@@ -47,8 +47,10 @@ func (p *Plan) ParseHeader(fields []string) (*Header, error) {
 		}
 		h.index[c] = i
 	}
-	if p.hasRoot && h.index[p.rootCol] < 0 {
-		return nil, fmt.Errorf("%w: the header has no %s column", ErrContract, p.columns[p.rootCol])
+	for _, c := range p.rootCols {
+		if p.hasRoot && h.index[c] < 0 {
+			return nil, fmt.Errorf("%w: the header has no %s column", ErrContract, p.columns[c])
+		}
 	}
 	return h, nil
 }
@@ -88,10 +90,20 @@ func (h *Header) raw(rec []string, c int) string {
 }
 
 // rootKey returns the trimmed value of the root's key column (in a file
-// without the root: of its first entity's key column, if any).
+// without the root: of its first entity's key column, if any); of a
+// composite key, the values of its columns joined by "|" (as KeyText).
 func (h *Header) rootKey(rec []string) string {
-	if h.plan.rootCol < 0 {
-		return ""
+	if cols := h.plan.rootCols; len(cols) == 1 {
+		if cols[0] < 0 {
+			return ""
+		}
+		return h.value(rec, cols[0])
 	}
-	return h.value(rec, h.plan.rootCol)
+	parts := make([]string, len(h.plan.rootCols))
+	for i, c := range h.plan.rootCols {
+		if c >= 0 {
+			parts[i] = h.value(rec, c)
+		}
+	}
+	return strings.Join(parts, "|")
 }

@@ -22,9 +22,10 @@ type Plan struct {
 	model   *graphmodel.Model
 	schema  *Schema
 	columns []string // the file's columns; a column's id is its index
-	// rootCol is the column of the root's key, or in a file without the
-	// root the column of its first entity's key (-1 if not a column).
-	rootCol  int
+	// rootCols are the columns of the root's key, in its key order, or in
+	// a file without the root those of its first entity's key (-1 for a
+	// value not from a column).
+	rootCols []int
 	hasRoot  bool     // the file's first entity is the root's
 	nulls    []string // values that mean null (model.Nulls), besides blank
 	entities []entityPlan
@@ -45,12 +46,16 @@ const (
 type entityPlan struct {
 	label   string
 	first   bool   // the label's merge rule is first wins
-	keyProp string // the label's key property
+	keyProp string // the label's key property (one)
 	source  int
-	json    int // the JSON column (fromArray, fromObject)
-	key     valuePlan
-	props   []valuePlan
-	links   []linkPlan
+	json    int       // the JSON column (fromArray, fromObject)
+	key     valuePlan // of a label keyed by one property
+	// keyProps and parts are a composite key's properties, in the label's
+	// key order, and their values; nil for a label keyed by one property.
+	keyProps []string
+	parts    []valuePlan
+	props    []valuePlan
+	links    []linkPlan
 }
 
 // linkPlan is a relationship between an entity and an earlier one.
@@ -95,8 +100,8 @@ var defaultPlan = func() *Plan {
 func (p *Plan) Model() *graphmodel.Model { return p.model }
 
 // Compile turns a validated mapping into a staging plan. It refuses what
-// staging cannot stage yet, with ErrMapping: a composite key, a
-// relationship to an entity of a JSON array.
+// staging cannot stage yet, with ErrMapping: a relationship key of several
+// properties, a relationship to an entity of a JSON array.
 func Compile(m *graphmodel.Model) (*Plan, error) {
 	var errs []string
 	fail := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
@@ -104,9 +109,6 @@ func Compile(m *graphmodel.Model) (*Plan, error) {
 	labels := map[string]graphmodel.Node{}
 	for _, n := range m.Nodes {
 		labels[n.Label] = n
-		if len(n.Key) > 1 {
-			fail("label %s: composite keys are not staged yet", n.Label)
-		}
 	}
 	rels := map[string]graphmodel.Rel{}
 	for _, r := range m.Rels {
@@ -133,14 +135,26 @@ func Compile(m *graphmodel.Model) (*Plan, error) {
 func (p *Plan) compileEntities(ents []graphmodel.Entity, labels map[string]graphmodel.Node, rels map[string]graphmodel.Rel, fail func(string, ...any)) {
 	index := map[string]int{}
 	for i, e := range ents {
-		ep := entityPlan{label: e.Node, first: labels[e.Node].Merge == graphmodel.MergeFirst, keyProp: labels[e.Node].Key[0], json: -1}
+		n := labels[e.Node]
+		ep := entityPlan{label: e.Node, first: n.Merge == graphmodel.MergeFirst, keyProp: n.Key[0], json: -1}
 		switch {
 		case e.Each != "":
 			ep.source, ep.json = fromArray, p.column(e.Each)
 		case e.Object != "":
 			ep.source, ep.json = fromObject, p.column(e.Object)
 		}
-		ep.key = p.value(e.Key)
+		if len(n.Key) == 1 {
+			ep.key = p.value(e.Key[0])
+		} else {
+			ep.keyProps = n.Key
+			for _, k := range n.Key {
+				for _, v := range e.Key {
+					if v.Name == k {
+						ep.parts = append(ep.parts, p.value(v))
+					}
+				}
+			}
+		}
 		for _, v := range e.Properties {
 			ep.props = append(ep.props, p.value(v))
 		}
@@ -164,7 +178,13 @@ func (p *Plan) compileEntities(ents []graphmodel.Entity, labels map[string]graph
 		index[e.EntityName()] = i
 		p.entities = append(p.entities, ep)
 	}
-	p.rootCol = p.entities[0].key.col
+	if first := p.entities[0]; first.parts == nil {
+		p.rootCols = []int{first.key.col}
+	} else {
+		for _, v := range first.parts {
+			p.rootCols = append(p.rootCols, v.col)
+		}
+	}
 	p.hasRoot = p.entities[0].label == p.model.Root
 }
 

@@ -45,8 +45,7 @@ func eachNode(tx *bolt.Tx, s *Schema, label string, r Range, after []byte, limit
 		return nil, fmt.Errorf("read nodes: unknown label %q", label)
 	}
 	add := func(k []byte, p Props) {
-		key, _ := p.Get(spec.Key).(string)
-		fn(k, Node{Label: label, Key: key, Props: p})
+		fn(k, Node{Label: label, Key: nodeKey(spec, p), Props: p})
 	}
 	var last []byte
 	var err error

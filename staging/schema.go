@@ -62,7 +62,7 @@ type Schema struct {
 	// sharedNames are the shared labels and types (the kinds of shared
 	// entities), in the order their buckets are written.
 	sharedNames   []string
-	sharedKeyProp []string // a shared label's key property; "" for a type
+	sharedKeyProp []string // a shared label's (first) key property; "" for a type
 	sharedFirst   []bool   // the kind's merge rule is first wins
 	sharedKind    map[string]int
 	isRel         map[string]bool // every type: true; every label: false
@@ -86,7 +86,7 @@ func newSchema(m *graphmodel.Model) *Schema {
 	}
 	for _, n := range s.nodes {
 		if !n.PerLearner {
-			s.addShared(n.Label, n.Key, n.FirstWins)
+			s.addShared(n.Label, n.KeyProps()[0], n.FirstWins) // any key property: equal for equal keys
 		}
 	}
 	for _, r := range s.rels {

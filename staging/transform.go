@@ -48,9 +48,14 @@ func (h *Header) transform(b *rowBuilder, rec []string) error {
 		}
 	}
 	var sandID string
-	if h.plan.hasRoot {
+	if root := &h.plan.entities[0]; h.plan.hasRoot {
 		var err error
-		if sandID, err = h.columnKey(rec, h.plan.entities[0].key); err != nil {
+		if root.parts == nil {
+			sandID, err = h.columnKey(rec, root.key)
+		} else {
+			sandID, err = h.compositeKey(b, rec, root, nil, field{})
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -93,7 +98,7 @@ func (h *Header) entity(b *rowBuilder, rec []string, i int) error {
 		}
 		for j, obj := range objs {
 			f := elemField(col, j)
-			key, err := h.fieldKey(b, e.key, obj, f)
+			key, err := h.entityFieldKey(b, rec, e, obj, f)
 			if err != nil || key == "" {
 				return err
 			}
@@ -109,27 +114,46 @@ func (h *Header) entity(b *rowBuilder, rec []string, i int) error {
 			return err
 		}
 		f := colField(col)
-		key, err := h.fieldKey(b, e.key, obj, f)
+		key, err := h.entityFieldKey(b, rec, e, obj, f)
 		if err != nil || key == "" {
 			return err
 		}
 		return h.emit(b, rec, i, key, obj, f)
 	}
 	key := b.row.SandID
-	if !e.key.root {
-		var err error
-		if key, err = h.columnKey(rec, e.key); err != nil || key == "" {
-			return err
-		}
+	var err error
+	switch {
+	case e.parts != nil:
+		key, err = h.compositeKey(b, rec, e, nil, field{})
+	case !e.key.root:
+		key, err = h.columnKey(rec, e.key)
+	}
+	if err != nil || key == "" {
+		return err
 	}
 	return h.emit(b, rec, i, key, nil, field{})
+}
+
+// entityFieldKey is the key of entity e from JSON obj (named f).
+func (h *Header) entityFieldKey(b *rowBuilder, rec []string, e *entityPlan, obj jsonObject, f field) (string, error) {
+	if e.parts != nil {
+		return h.compositeKey(b, rec, e, obj, f)
+	}
+	return h.fieldKey(b, e.key, obj, f)
 }
 
 // emit stages entity i's node with key and its relationships; obj is its
 // JSON element or object, named f in reasons.
 func (h *Header) emit(b *rowBuilder, rec []string, i int, key string, obj jsonObject, f field) error {
 	e := &h.plan.entities[i]
-	p := Props{}.Set(e.keyProp, key)
+	var p Props
+	if e.parts == nil {
+		p = Props{}.Set(e.keyProp, key)
+	} else {
+		for j, k := range e.keyProps { // the values compositeKey left
+			p = p.Set(k, b.parts[j])
+		}
+	}
 	var err error
 	for k := range e.props {
 		if p, err = h.setValue(p, rec, &e.props[k], b, obj, f); err != nil {
@@ -188,6 +212,8 @@ func (h *Header) setValue(p Props, rec []string, v *valuePlan, b *rowBuilder, ob
 type rowBuilder struct {
 	row  Row
 	keys []string // by entity: its key in this row, "" when absent
+	// parts are the values of the last composite key (compositeKey).
+	parts []string
 }
 
 // node adds a node; first is its label's merge rule (model.MergeFirst).
