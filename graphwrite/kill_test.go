@@ -29,26 +29,41 @@ func skipOrFail(t *testing.T, format string, args ...any) {
 	t.Skipf(format, args...)
 }
 
-// localNeo4jPID returns the pid of the repository's local Neo4j, the one
+// localNeo4jPID returns the pid of the repository's local Neo4j (see
+// findLocalNeo4j); a test may kill it. It skips the test when there is
+// none, or fails it under CI=true.
+func localNeo4jPID(t *testing.T) int {
+	t.Helper()
+	pid, why, err := findLocalNeo4j()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if why != "" {
+		skipOrFail(t, "%s", why)
+	}
+	return pid
+}
+
+// findLocalNeo4j returns the pid of the repository's local Neo4j, the one
 // neo4j/neo4j.sh manages, found the way neo4j.sh finds it: NEO4J_PORT
 // (7687) and the pid file in NEO4J_HOME_DIR (.neo4j, relative to the
 // repository). It makes sure that this process is our launcher, started
-// from this repository, serving the port the tests use: a test may kill it.
-func localNeo4jPID(t *testing.T) int {
-	t.Helper()
+// from this repository, serving the port the tests use; if not, it says
+// why not.
+func findLocalNeo4j() (pid int, whyNot string, err error) {
 	root, err := filepath.Abs("..")
 	if err == nil {
 		root, err = filepath.EvalSymlinks(root) // as /proc/PID/cwd shows it
 	}
 	if err != nil {
-		t.Fatal(err)
+		return 0, "", err
 	}
 	port := os.Getenv("NEO4J_PORT")
 	if port == "" {
 		port = "7687"
 	}
 	if u, err := url.Parse(testConfig().URI); err != nil || u.Port() != port {
-		skipOrFail(t, "the test Neo4j (NEO4J_URI %s) is not the local Neo4j on port %s that neo4j/neo4j.sh manages (NEO4J_PORT)", testConfig().URI, port)
+		return 0, fmt.Sprintf("the test Neo4j (NEO4J_URI %s) is not the local Neo4j on port %s that neo4j/neo4j.sh manages (NEO4J_PORT)", testConfig().URI, port), nil
 	}
 	home := os.Getenv("NEO4J_HOME_DIR")
 	if home == "" {
@@ -59,11 +74,11 @@ func localNeo4jPID(t *testing.T) int {
 	}
 	b, err := os.ReadFile(filepath.Join(home, "neo4j.pid"))
 	if err != nil {
-		skipOrFail(t, "no local Neo4j started by neo4j/neo4j.sh: %v", err)
+		return 0, fmt.Sprintf("no local Neo4j started by neo4j/neo4j.sh: %v", err), nil
 	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	pid, err = strconv.Atoi(strings.TrimSpace(string(b)))
 	if err != nil || pid <= 1 {
-		t.Fatalf("pid file %s: %q", filepath.Join(home, "neo4j.pid"), b)
+		return 0, "", fmt.Errorf("pid file %s: %q", filepath.Join(home, "neo4j.pid"), b)
 	}
 	proc := fmt.Sprintf("/proc/%d/", pid)
 	cmdline, _ := os.ReadFile(proc + "cmdline")
@@ -76,10 +91,10 @@ func localNeo4jPID(t *testing.T) int {
 		}
 	}
 	if !bytes.Contains(cmdline, []byte("Launcher.java")) || cwd != root || envPort != port {
-		skipOrFail(t, "pid %d (pid file in %s) is not this repository's launcher on port %s: cmdline %q, directory %q, NEO4J_PORT %s",
-			pid, home, port, bytes.ReplaceAll(cmdline, []byte{0}, []byte{' '}), cwd, envPort)
+		return 0, fmt.Sprintf("pid %d (pid file in %s) is not this repository's launcher on port %s: cmdline %q, directory %q, NEO4J_PORT %s",
+			pid, home, port, bytes.ReplaceAll(cmdline, []byte{0}, []byte{' '}), cwd, envPort), nil
 	}
-	return pid
+	return pid, "", nil
 }
 
 // waitGone waits until process pid has exited (or is a zombie).
