@@ -19,6 +19,7 @@ type bucket struct {
 	node    staging.NodeSpec
 	rel     staging.RelSpec
 	members []bucket // of the learner group
+	ends    endIDs   // of the learner group, when its ends are found by id
 }
 
 // buckets returns every bucket of schema s in load order: all node

@@ -44,6 +44,10 @@
 // of them), and written by one statement. The group has one watermark per
 // partition like any bucket; its `after` is the batch's last learner key,
 // and its `counts` keeps `written` per member bucket for the load marks.
+// Its rows are positional lists, not maps (no key strings to unpack, no
+// hash lookups, and no Eager in the plan), and it finds a relationship's
+// shared end by node id, read from Neo4j when the group starts (ends.go),
+// checked against the end's label and key in the same MATCH.
 //
 // Since the batch and its watermark move commit or roll back together, at
 // every instant Neo4j holds exactly the batches up to its watermarks, and
@@ -140,6 +144,12 @@
 //     then the relationships between shared nodes, then the learner group
 //     (the root and what is staged with it), then the relationships from or
 //     to a partitioned node that do not start at the root.
+//   - The learner group's shared ends are found by Neo4j node id (`id()`,
+//     deprecated in Neo4j 5 but kept in Cypher 25; elementId strings would
+//     be ~40 bytes a row). Ids are read when the group starts, so a shared
+//     node deleted and recreated by another program during the load fails
+//     its batch (the key check) instead of linking the wrong node. With
+//     more than a million shared end nodes the group keeps index seeks.
 //   - ClearDatabase deletes the learner schema's labels and types in
 //     parallel jobs and anything else (another mapping's) after them, in
 //     batches of its own.

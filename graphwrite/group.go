@@ -143,19 +143,56 @@ type groupRead struct {
 	rels  [][]staging.Rel
 }
 
+// layout returns, for each member of the group but the first, its place
+// in the group statement's positional rows (see groupQuery): a state
+// member's field in a learner row, after the learner's properties; a
+// relationship member that joins a learner to its state, its field in the
+// state, after the state's properties and its data map.
+func (b bucket) layout() []int {
+	at := make([]int, len(b.members))
+	next := len(b.members[0].node.Props)
+	for i, m := range b.members[1:] {
+		i++
+		if m.kind != checkpoint.KindNodes {
+			continue
+		}
+		at[i] = next
+		next++
+		joins := len(m.node.Props)
+		if m.node.DataPrefix != "" {
+			joins++
+		}
+		for j, r := range b.members {
+			if r.kind == checkpoint.KindRelationships && b.stateMember(r) == i {
+				at[j] = joins
+				joins++
+			}
+		}
+	}
+	return at
+}
+
 // groupStatements builds the batch's group statement and, for any entity
 // that does not fit a learner row of the batch (none does not, from a
 // state file staged by this importer), the bucket statements that write it
 // on its own: nodes before the group statement, relationships after.
 func (b bucket) groupStatements(read groupRead) ([]statement, error) {
 	learner := b.members[0].node
-	rows := make([]map[string]any, len(read.nodes[0]))
+	at := b.layout()
+	fields := len(learner.Props)
+	for i, m := range b.members {
+		if i > 0 && m.kind == checkpoint.KindNodes {
+			fields++
+		}
+	}
+	rows := make([][]any, len(read.nodes[0]))
 	index := make(map[string]int, len(rows))
 	for i, n := range read.nodes[0] {
 		if err := nodeDeclared(learner, n); err != nil {
 			return nil, err
 		}
-		rows[i] = map[string]any{"l": Params(n.Props)}
+		rows[i] = make([]any, fields)
+		copy(rows[i], values(learner.Props, n.Props))
 		index[n.Key] = i
 	}
 	params := map[string]any{}
@@ -163,9 +200,8 @@ func (b bucket) groupStatements(read groupRead) ([]statement, error) {
 	want := 0
 	for i, m := range b.members[1:] {
 		i++
-		f := memberField(i)
 		if m.kind == checkpoint.KindNodes {
-			left, err := addStates(rows, index, f, m.node, read.nodes[i])
+			left, err := addStates(rows, index, at[i], b.joins(i), m.node, read.nodes[i])
 			if err != nil {
 				return nil, err
 			}
@@ -177,11 +213,11 @@ func (b bucket) groupStatements(read groupRead) ([]statement, error) {
 		}
 		var left []staging.Rel
 		if s := b.stateMember(m); s >= 0 {
-			left = addStateRels(rows, index, memberField(s), f, read.rels[i])
+			left = addStateRels(rows, index, at[s], at[i], m.rel, read.rels[i])
 		} else {
 			var list []any
-			list, left = sharedRels(index, m.rel, endsOf(b.s, m.rel).end, read.rels[i])
-			params[f] = list
+			list, left = sharedRels(index, m.rel, endsOf(b.s, m.rel).end, b.ends, read.rels[i])
+			params[memberField(i)] = list
 			want += len(list)
 		}
 		stmts, err := m.relStatements(left, ModeCreate)
@@ -192,6 +228,11 @@ func (b bucket) groupStatements(read groupRead) ([]statement, error) {
 	}
 	all := make([]any, len(rows))
 	for i, r := range rows {
+		for f, v := range r[len(learner.Props):] {
+			if v == nil {
+				r[len(learner.Props)+f] = []any{}
+			}
+		}
 		all[i] = r
 	}
 	params["rows"] = all
@@ -199,11 +240,36 @@ func (b bucket) groupStatements(read groupRead) ([]statement, error) {
 	return append(append(before, group), after...), nil
 }
 
-// addStates puts each state node into its learner's row, as field f: a
-// one-element list of {p: the schema's properties, d: the data's, and one
-// empty list per relationship member that may join it}. It returns the
+// joins returns the number of relationship members that join a learner
+// to state member i.
+func (b bucket) joins(i int) int {
+	n := 0
+	for _, r := range b.members {
+		if r.kind == checkpoint.KindRelationships && b.stateMember(r) == i {
+			n++
+		}
+	}
+	return n
+}
+
+// values lists the values of props in the order of the schema's names,
+// null for a missing one.
+func values(names []string, props staging.Props) []any {
+	out := make([]any, len(names))
+	for i, n := range names {
+		if v := props.Get(n); v != nil {
+			out[i] = Param(v)
+		}
+	}
+	return out
+}
+
+// addStates puts each state node into its learner's row, at field f: a
+// one-element list holding the state's properties in schema order, the
+// map of its data's properties (when the label has any) and joins empty
+// lists, one per relationship member that may join it. It returns the
 // nodes whose learner is not in the batch.
-func addStates(rows []map[string]any, index map[string]int, f string, spec staging.NodeSpec, nodes []staging.Node) ([]staging.Node, error) {
+func addStates(rows [][]any, index map[string]int, f, joins int, spec staging.NodeSpec, nodes []staging.Node) ([]staging.Node, error) {
 	var left []staging.Node
 	for _, n := range nodes {
 		if err := nodeDeclared(spec, n); err != nil {
@@ -214,25 +280,29 @@ func addStates(rows []map[string]any, index map[string]int, f string, spec stagi
 			left = append(left, n)
 			continue
 		}
-		p := make(map[string]any, len(spec.Props))
-		d := map[string]any{}
-		for _, q := range n.Props {
-			if spec.DataPrefix != "" && !slices.Contains(spec.Props, q.Name) {
-				d[q.Name] = Param(q.Value)
-			} else {
-				p[q.Name] = Param(q.Value)
+		state := values(spec.Props, n.Props)
+		if spec.DataPrefix != "" {
+			d := map[string]any{}
+			for _, q := range n.Props {
+				if !slices.Contains(spec.Props, q.Name) {
+					d[q.Name] = Param(q.Value)
+				}
 			}
+			state = append(state, d)
 		}
-		rows[i][f] = []any{map[string]any{"p": p, "d": d, "r": map[string]any{}}}
+		for range joins {
+			state = append(state, []any{})
+		}
+		rows[i][f] = []any{state}
 	}
 	return left, nil
 }
 
 // addStateRels puts each relationship to a state node into the state's
-// entry of its learner's row (field s), under f in its "r" map. It returns
-// the relationships that do not join a learner of the batch to that
-// learner's own state node.
-func addStateRels(rows []map[string]any, index map[string]int, s, f string, rels []staging.Rel) []staging.Rel {
+// entry (field s of its learner's row), at field f: a one-element list of
+// its properties in schema order. It returns the relationships that do
+// not join a learner of the batch to that learner's own state node.
+func addStateRels(rows [][]any, index map[string]int, s, f int, spec staging.RelSpec, rels []staging.Rel) []staging.Rel {
 	var left []staging.Rel
 	for _, r := range rels {
 		i, ok := index[r.Start]
@@ -240,21 +310,22 @@ func addStateRels(rows []map[string]any, index map[string]int, s, f string, rels
 			left = append(left, r)
 			continue
 		}
-		joins := rows[i][s].([]any)[0].(map[string]any)["r"].(map[string]any)
-		if joins[f] != nil {
+		state := rows[i][s].([]any)[0].([]any)
+		if len(state[f].([]any)) > 0 {
 			left = append(left, r)
 			continue
 		}
-		joins[f] = []any{Params(r.Props)}
+		state[f] = []any{values(spec.Props, r.Props)}
 	}
 	return left
 }
 
-// sharedRels lists the relationships to shared nodes as {i: the learner's
-// row, e: end key, p: properties}, sorted by end key so that concurrent
-// batches lock sparse end nodes in one order. It returns the relationships
-// whose learner is not in the batch apart.
-func sharedRels(index map[string]int, spec staging.RelSpec, end staging.NodeSpec, rels []staging.Rel) (list []any, left []staging.Rel) {
+// sharedRels lists the relationships to shared nodes as [the learner's
+// row, the end's id (null when its label has none), its key parameter,
+// properties in schema order...], sorted by end key so that
+// concurrent batches lock sparse end nodes in one order. It returns the
+// relationships whose learner is not in the batch apart.
+func sharedRels(index map[string]int, spec staging.RelSpec, end staging.NodeSpec, ends endIDs, rels []staging.Rel) (list []any, left []staging.Rel) {
 	list = make([]any, 0, len(rels))
 	for _, r := range sortedByEnd(rels) {
 		i, ok := index[r.Start]
@@ -262,11 +333,12 @@ func sharedRels(index map[string]int, spec staging.RelSpec, end staging.NodeSpec
 			left = append(left, r)
 			continue
 		}
-		x := map[string]any{"i": int64(i), "e": keyParam(end, r.End)}
-		if len(spec.Props) > 0 {
-			x["p"] = Params(r.Props)
+		x := make([]any, 3, 3+len(spec.Props))
+		x[0], x[2] = int64(i), keyParam(end, r.End)
+		if ids := ends[end.Label]; ids != nil {
+			x[1] = ids.id(r.End)
 		}
-		list = append(list, x)
+		list = append(list, append(x, values(spec.Props, r.Props)...))
 	}
 	return list, left
 }

@@ -84,6 +84,9 @@ type LoadOptions struct {
 	Progress io.Writer
 	// Live rewrites one progress line in place (Progress is a terminal).
 	Live bool
+	// maxEndIDs is the most shared end nodes the learner group finds by
+	// node id (ends.go); tests lower it to take the index seek path.
+	maxEndIDs int64
 }
 
 func (o LoadOptions) withDefaults() LoadOptions {
@@ -95,6 +98,9 @@ func (o LoadOptions) withDefaults() LoadOptions {
 	}
 	if o.RetryFor <= 0 {
 		o.RetryFor = DefaultRetryFor
+	}
+	if o.maxEndIDs <= 0 {
+		o.maxEndIDs = maxEndIDs
 	}
 	if o.TxTimeout <= 0 {
 		o.TxTimeout = DefaultTxTimeout
@@ -121,6 +127,8 @@ type loader struct {
 	// groupLimit is the number of learners in a batch of the learner
 	// group: about BatchSize entities.
 	groupLimit int
+	counts     checkpoint.Counts // staged
+
 }
 
 // resumePoint is where a partition starts in this process.
@@ -151,6 +159,7 @@ func Load(ctx context.Context, g *Graph, db checkpoint.DB, opt LoadOptions) (Sta
 		return Stats{}, err
 	}
 	l.groupLimit = groupLimit(s, counts, opt.BatchSize)
+	l.counts = counts
 	l.prog = newProgress(opt.Progress, opt.Live, total(counts), 0)
 	l.retry = newRetrier(opt.RetryFor, l.prog.logf, l.st)
 	if err := l.reconcile(ctx); err != nil {
@@ -267,6 +276,15 @@ func (l *loader) run(ctx context.Context) error {
 			continue
 		}
 		l.prog.setBucket(b.name())
+		if b.kind == kindLearners {
+			ends, err := l.g.readEndIDs(ctx, l.s, b, l.counts, l.opt.maxEndIDs)
+			if err != nil {
+				return err
+			}
+			for i := range todo {
+				todo[i].b.ends = ends
+			}
+		}
 		if err := l.runBucket(ctx, sessions, todo); err != nil {
 			return err
 		}
