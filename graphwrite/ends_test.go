@@ -32,27 +32,10 @@ func TestGroupFindsEndsByIDAndChecksThem(t *testing.T) {
 	if err := g.EnsureConstraints(ctx, s); err != nil {
 		t.Fatal(err)
 	}
-	parts, err := planPartitions(db, s, plan)
-	if err != nil {
-		t.Fatal(err)
-	}
 	session := g.session(ctx, neo4j.AccessModeWrite)
 	defer session.Close(ctx)
 	nop := func(error) {}
-	var group partition
-	for _, p := range parts {
-		if p.b.kind == kindLearners {
-			group = p
-			break
-		}
-		bt, err := p.b.read(db, p.r, nil, math.MaxInt, ModeCreate)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := commitBatch(ctx, session, plan.RunID, p, bt, nop); err != nil {
-			t.Fatal(err)
-		}
-	}
+	group, _ := commitBeforeGroup(t, session, db, plan)
 	var counts checkpoint.Counts
 	db.View(func(tx *bolt.Tx) error { counts, err = checkpoint.ReadCounts(tx); return err })
 	ends, err := g.readEndIDs(ctx, s, group.b, counts, maxEndIDs)

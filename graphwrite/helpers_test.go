@@ -17,6 +17,7 @@ import (
 	"github.com/learnergraph/importer/graphwrite/graphwritetest"
 	"github.com/learnergraph/importer/samplegen"
 	"github.com/learnergraph/importer/staging"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -287,4 +288,31 @@ func stagedDump(t testing.TB, db *bolt.DB) graphDump {
 	sort.Slice(d.Nodes, func(i, j int) bool { return d.Nodes[i].Labels < d.Nodes[j].Labels })
 	sort.Slice(d.Rels, func(i, j int) bool { return relLess(d.Rels[i], d.Rels[j]) })
 	return d
+}
+
+// commitBeforeGroup commits, in session s, each partition that a create
+// mode load of plan writes before the learner group (the shared nodes and
+// the relationships between them), each in one batch, and returns the
+// group's partition and the entities committed.
+func commitBeforeGroup(t *testing.T, s neo4j.SessionWithContext, db *bolt.DB, plan checkpoint.LoadPlan) (group partition, committed int64) {
+	t.Helper()
+	parts, err := planPartitions(db, staging.DefaultSchema(), plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range parts {
+		if p.b.kind == kindLearners {
+			return p, committed
+		}
+		bt, err := p.b.read(db, p.r, nil, math.MaxInt, ModeCreate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := commitBatch(context.Background(), s, plan.RunID, p, bt, func(error) {}); err != nil {
+			t.Fatal(err)
+		}
+		committed += int64(bt.count)
+	}
+	t.Fatal("the plan has no learner group")
+	return partition{}, 0
 }

@@ -140,30 +140,10 @@ func TestGroupCommitWithoutMarkIsNotWrittenTwice(t *testing.T) {
 	if err := g.EnsureConstraints(ctx, staging.DefaultSchema()); err != nil {
 		t.Fatal(err)
 	}
-	parts, err := planPartitions(db, staging.DefaultSchema(), plan)
-	if err != nil {
-		t.Fatal(err)
-	}
 	s := g.session(ctx, neo4j.AccessModeWrite)
 	defer s.Close(ctx)
 	nop := func(error) {}
-	var group partition
-	var before int64 // entities committed before the resume
-	for _, p := range parts {
-		if p.b.kind == kindLearners {
-			group = p
-			break
-		}
-		// The shared nodes and IN_COUNTRY, which the group needs first.
-		bt, err := p.b.read(db, p.r, nil, 1<<30, ModeCreate)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := commitBatch(ctx, s, plan.RunID, p, bt, nop); err != nil {
-			t.Fatal(err)
-		}
-		before += int64(bt.count)
-	}
+	group, before := commitBeforeGroup(t, s, db, plan) // before: entities committed before the resume
 	bt, err := group.b.read(db, group.r, nil, 20, ModeCreate)
 	if err != nil || bt.counts[0] != 20 || bt.count <= 20 {
 		t.Fatalf("read first group batch: %d learners, %d entities, %v", bt.counts[0], bt.count, err)
