@@ -147,8 +147,9 @@ func nodeDeclared(spec staging.NodeSpec, n staging.Node) error {
 }
 
 // relStatements builds the statements of a relationship batch. In merge
-// mode a type with a key property splits its rows in two: those with the
-// key property set, and those without (see relMergeNullQuery).
+// mode a type with key properties splits its rows in two: those with every
+// key property set, and those with one or more null (see
+// relMergeNullQuery).
 //
 // Rows are sorted by end key, so that concurrent transactions lock shared
 // end nodes that are still sparse (a company with a few employees) in the
@@ -163,7 +164,8 @@ func (b bucket) relStatements(rels []staging.Rel, mode Mode) ([]statement, error
 	}
 	rels = sortedByEnd(rels)
 	ends := endsOf(b.s, b.rel)
-	if mode == ModeCreate || b.rel.KeyProp == "" {
+	keys := b.rel.KeyProps()
+	if mode == ModeCreate || len(keys) == 0 {
 		rows := make([]any, len(rels))
 		for i, r := range rels {
 			rows[i] = ends.row(r)
@@ -176,7 +178,7 @@ func (b bucket) relStatements(rels []staging.Rel, mode Mode) ([]statement, error
 	}
 	var keyed, null []any
 	for _, r := range rels {
-		if r.Props.Get(b.rel.KeyProp) == nil {
+		if anyNull(r.Props, keys) {
 			null = append(null, ends.row(r))
 		} else {
 			keyed = append(keyed, ends.row(r))
@@ -190,6 +192,16 @@ func (b bucket) relStatements(rels []staging.Rel, mode Mode) ([]statement, error
 		out = append(out, rowsStatement(relMergeNullQuery(b.s, b.rel), null, true))
 	}
 	return out, nil
+}
+
+// anyNull reports whether one of the properties keys is null in p.
+func anyNull(p staging.Props, keys []string) bool {
+	for _, k := range keys {
+		if p.Get(k) == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // relsDeclared fails unless every property of rels is in spec's schema,

@@ -69,29 +69,41 @@ func propMap(from string, names []string) string {
 }
 
 // relMergeQuery merges one relationship per row on its two ends and, for
-// a type with a key property, on that property too. Rows whose key
-// property is null must go to relMergeNullQuery: MERGE cannot match on null.
+// a type with key properties, on them too. Rows with a null key property
+// must go to relMergeNullQuery: MERGE cannot match on null.
 func relMergeQuery(s *staging.Schema, spec staging.RelSpec) string {
-	t := quote(spec.Type)
-	pattern := "(a)-[r:" + t + "]->(b)"
-	if spec.KeyProp != "" {
-		k := quote(spec.KeyProp)
-		pattern = "(a)-[r:" + t + " {" + k + ": row.p." + k + "}]->(b)"
-	}
+	pattern := "(a)-[r:" + quote(spec.Type) + propMap("row.p.", spec.KeyProps()) + "]->(b)"
 	return relMatch(s, spec) + "MERGE " + pattern + " SET r += row.p RETURN count(*) AS n"
 }
 
-// relMergeNullQuery is relMergeQuery for rows of a keyed type whose key
-// property is null, a key value of its own: it updates the relationship
-// between the two ends that has no key property, or creates one.
+// relMergeNullQuery is relMergeQuery for rows of a keyed type with a null
+// key property, a key value of its own: it updates the relationship
+// between the two ends whose key properties are those of the row — absent
+// where the row's are null, equal where they are not —, or creates one.
+// For a type keyed by one property every row here has it null.
 func relMergeNullQuery(s *staging.Schema, spec staging.RelSpec) string {
-	t, k := quote(spec.Type), quote(spec.KeyProp)
+	t := quote(spec.Type)
 	return relMatch(s, spec) +
-		"OPTIONAL MATCH (a)-[x:" + t + "]->(b) WHERE x." + k + " IS NULL " +
+		"OPTIONAL MATCH (a)-[x:" + t + "]->(b) WHERE " + nullKeyMatch(spec.KeyProps()) + " " +
 		"WITH a, b, row, head(collect(x)) AS x " +
 		"FOREACH (_ IN CASE WHEN x IS NULL THEN [1] ELSE [] END | CREATE (a)-[r:" + t + "]->(b) SET r = row.p) " +
 		"FOREACH (_ IN CASE WHEN x IS NULL THEN [] ELSE [1] END | SET x += row.p) " +
 		"RETURN count(*) AS n"
+}
+
+// nullKeyMatch is the condition on x of relMergeNullQuery: "x.k IS NULL"
+// for one key property; for several, each one equal to the row's or both
+// null, "(x.k1 = row.p.k1 OR x.k1 IS NULL AND row.p.k1 IS NULL) AND …".
+func nullKeyMatch(keys []string) string {
+	if len(keys) == 1 {
+		return "x." + quote(keys[0]) + " IS NULL"
+	}
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		x, p := "x."+quote(k), "row.p."+quote(k)
+		parts[i] = "(" + x + " = " + p + " OR " + x + " IS NULL AND " + p + " IS NULL)"
+	}
+	return strings.Join(parts, " AND ")
 }
 
 // groupQuery writes one batch of a learner group (group.go). Its rows are

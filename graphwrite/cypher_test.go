@@ -142,3 +142,47 @@ func TestSortedByEnd(t *testing.T) {
 		t.Errorf("sortedByEnd (-want +got):\n%s", diff)
 	}
 }
+
+// TestRelKeyMergeQueries: for a type keyed by several properties, the
+// merge of a row with a null key part matches each part equal or both
+// null, and verify tells relationships apart by every key part, a null
+// equal to an absent property only.
+func TestRelKeyMergeQueries(t *testing.T) {
+	got := nullKeyMatch([]string{"since", "role"})
+	want := "(x.`since` = row.p.`since` OR x.`since` IS NULL AND row.p.`since` IS NULL) AND " +
+		"(x.`role` = row.p.`role` OR x.`role` IS NULL AND row.p.`role` IS NULL)"
+	if got != want {
+		t.Errorf("nullKeyMatch =\n%s\nwant\n%s", got, want)
+	}
+
+	d, _ := staging.ParseDate("2020-01-01")
+	spec := staging.RelSpec{Type: "WORKED_AT", Start: "Person", End: "Company", Keys: []string{"since", "role"}, Props: []string{"since", "role", "note"}}
+	ends := relEnds{start: staging.NodeSpec{Label: "Person", Key: "id"}, end: staging.NodeSpec{Label: "Company", Key: "code"}}
+	candidates := []staging.Props{
+		{{Name: "role", Value: "dev"}, {Name: "since", Value: d}},
+		{{Name: "note", Value: "n"}, {Name: "since", Value: d}},
+		{{Name: "role", Value: "dev"}},
+	}
+	type result struct {
+		D  Difference
+		OK bool
+	}
+	var gotResults []result
+	for _, p := range []staging.Props{
+		{{Name: "since", Value: d}},
+		{{Name: "note", Value: "n"}, {Name: "since", Value: d}},
+		{{Name: "role", Value: "ops"}},
+	} {
+		diff, ok := compareRel(spec, ends, staging.Rel{Type: "WORKED_AT", Start: "P1", End: "C1", Props: p}, candidates)
+		gotResults = append(gotResults, result{diff, ok})
+	}
+	wantResults := []result{
+		{Difference{Kind: "relationships", Name: "WORKED_AT", Entity: "(P1)->(C1) since=2020-01-01 role=<nil>",
+			Detail: "properties differ (-staged +neo4j):\n" + cmp.Diff(staging.Props{{Name: "since", Value: d}}, candidates[1], equateEmpty)}, false},
+		{OK: true},
+		{Difference{Kind: "relationships", Name: "WORKED_AT", Entity: "(P1)->(C1) since=<nil> role=ops", Detail: "missing in neo4j"}, false},
+	}
+	if diff := cmp.Diff(wantResults, gotResults); diff != "" {
+		t.Errorf("compareRel (-want +got):\n%s", diff)
+	}
+}

@@ -126,8 +126,11 @@
 //   - Clearing the target in the middle of a load (or loading a plan into
 //     another database) makes the next Load start the cleared partitions
 //     again from the beginning, which is what the target then needs.
-//   - In merge mode, a WORKED_AT with a null startDate is found with
-//     OPTIONAL MATCH and created if absent; that is not atomic against a
+//   - In merge mode, a relationship of a keyed type is MERGEd on its ends
+//     and all its key properties when none is null; one with a null key
+//     property (a WORKED_AT without a startDate) is found with OPTIONAL
+//     MATCH — every key property equal to its own or, where it is null,
+//     absent — and created if absent; that is not atomic against a
 //     concurrent writer of the same learner, which the partitioning rules
 //     out within a load but not against other programs.
 //   - A target that already holds a node with a staged key fails a create

@@ -236,19 +236,20 @@ func (g *Graph) verifyRels(ctx context.Context, db checkpoint.DB, schema *stagin
 
 // compareRel compares a staged relationship with the relationships of its
 // type between its two ends in Neo4j: exactly one of them must have its key
-// (the ends, and the key property if the type has one), with equal
-// properties.
+// (the ends, and the values of the type's key properties, a null equal to
+// an absent property), with equal properties.
 func compareRel(spec staging.RelSpec, ends relEnds, s staging.Rel, candidates []staging.Props) (Difference, bool) {
 	d := Difference{Kind: checkpoint.KindRelationships, Name: spec.Type,
 		Entity: fmt.Sprintf("(%s)->(%s)", staging.KeyText(ends.start, s.Start), staging.KeyText(ends.end, s.End))}
+	keys := spec.KeyProps()
 	var same []staging.Props
 	for _, c := range candidates {
-		if spec.KeyProp == "" || cmp.Equal(c.Get(spec.KeyProp), s.Props.Get(spec.KeyProp)) {
+		if sameKey(keys, c, s.Props) {
 			same = append(same, c)
 		}
 	}
-	if spec.KeyProp != "" {
-		d.Entity += fmt.Sprintf(" %s=%v", spec.KeyProp, s.Props.Get(spec.KeyProp))
+	for _, k := range keys {
+		d.Entity += fmt.Sprintf(" %s=%v", k, s.Props.Get(k))
 	}
 	switch {
 	case len(same) == 0:
@@ -261,4 +262,14 @@ func compareRel(spec staging.RelSpec, ends relEnds, s staging.Rel, candidates []
 		return Difference{}, true
 	}
 	return d, false
+}
+
+// sameKey reports whether a and b have equal values of every key property.
+func sameKey(keys []string, a, b staging.Props) bool {
+	for _, k := range keys {
+		if !cmp.Equal(a.Get(k), b.Get(k)) {
+			return false
+		}
+	}
+	return true
 }

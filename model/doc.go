@@ -17,9 +17,11 @@
 // # Caveats
 //
 //   - Some things a mapping can say are not staged yet; staging refuses them
-//     when it compiles the mapping (never silently): more than one key
-//     property on a relationship, a relationship to an entity of a JSON
-//     array. See the README's "Mapping files".
+//     when it compiles the mapping (never silently): a relationship to an
+//     entity of a JSON array. See the README's "Mapping files".
+//   - A relationship type keyed by several properties (`key: [a, b]`) has
+//     them in RelSpec.Keys and KeyProp "" (one key property stays in
+//     KeyProp): code that reads KeyProp alone sees no key; use KeyProps.
 //   - A mapping that reads several CSV files gives them under Files, each
 //     with its columns and entities; InputFiles is the one way to iterate
 //     a mapping's files (a mapping of one file is one File without a name).

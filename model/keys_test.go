@@ -2,6 +2,7 @@ package model
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -85,5 +86,68 @@ func TestCompositeKeyMistakesAtTheirLines(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("mistakes (-want +got):\n%s", diff)
+	}
+}
+
+// brokenRelKeys has every mistake a relationship's key of several
+// properties can have, each on a line of its own.
+const brokenRelKeys = `version: 1
+root: Person
+columns: [id, company, since, role]
+nodes:
+  - {label: Person, key: id, partitioned: true, properties: [id]}
+  - {label: Company, key: code, properties: [code]}
+relationships:
+  - {type: WORKED_AT, from: Person, to: Company, key: [since, role], properties: [since, role, note]}
+  - {type: LEFT, from: Person, to: Company, key: [since, role, since], properties: [since, role]}
+  - {type: JOINED, from: Person, to: Company, key: [since, until], properties: [since]}
+  - {type: VISITED, from: Person, to: Company, key: [since, ""], properties: [since]}
+  - {type: OWNS, from: Person, to: Company, key: [share, year]}
+entities:
+  - node: Person
+    key: {column: id, required: true}
+  - node: Company
+    key: {column: company}
+    relationships:
+      - {type: WORKED_AT, from: Person, properties: [{name: since, column: since, type: date}, {name: role, column: role}]}
+`
+
+// TestRelationshipKeyMistakesAtTheirLines: a relationship type may be
+// keyed by several properties (WORKED_AT), each once and each one of its
+// properties; every mistake is listed at its line.
+func TestRelationshipKeyMistakesAtTheirLines(t *testing.T) {
+	_, err := Parse("jobs.yaml", []byte(brokenRelKeys))
+	var errs *Errors
+	if !errors.As(err, &errs) || !errors.Is(err, ErrInvalid) {
+		t.Fatalf("Parse = %v, want *Errors wrapping ErrInvalid", err)
+	}
+	got := make([]string, len(errs.List))
+	for i, e := range errs.List {
+		got[i] = e.String()
+	}
+	want := []string{
+		`jobs.yaml:9: duplicate key property "since"`,
+		`jobs.yaml:10: relationship JOINED: key "until" is not one of its properties ["since"]`,
+		"jobs.yaml:11: empty key property name",
+		`jobs.yaml:12: relationship OWNS: key "share" is not one of its properties []`,
+		`jobs.yaml:12: relationship OWNS: key "year" is not one of its properties []`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("mistakes (-want +got):\n%s", diff)
+	}
+
+	// Without the mistakes, the schema has WORKED_AT keyed by both.
+	lines := strings.Split(brokenRelKeys, "\n")
+	m, err := Parse("jobs.yaml", []byte(strings.Join(append(lines[:8:8], lines[12:]...), "\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSpecs := []RelSpec{{Type: "WORKED_AT", Start: "Person", End: "Company", Keys: []string{"since", "role"},
+		Props: []string{"since", "role", "note"}, FromRoot: true}}
+	if diff := cmp.Diff(wantSpecs, m.RelSpecs()); diff != "" {
+		t.Errorf("RelSpecs (-want +got):\n%s", diff)
+	}
+	if got := m.RelSpecs()[0].KeyProps(); !cmp.Equal(got, []string{"since", "role"}) {
+		t.Errorf("KeyProps = %q, want [since role]", got)
 	}
 }

@@ -38,8 +38,12 @@ type RelSpec struct {
 	Start string // start node label
 	End   string // end node label
 	// KeyProp, when set, is a relationship property that is part of the
-	// relationship's key besides its two ends (WORKED_AT's startDate).
+	// relationship's key besides its two ends (WORKED_AT's startDate); ""
+	// when there is none or several are (Keys). KeyProps is either.
 	KeyProp string
+	// Keys are the key properties of a type keyed by several, in key
+	// order; nil when there are none or one (KeyProp).
+	Keys []string
 	// Props names every property a staged relationship of this type may
 	// have.
 	Props []string
@@ -62,6 +66,18 @@ func (s NodeSpec) Declares(name string) bool {
 // Declares reports whether a relationship of this type may have property
 // name.
 func (r RelSpec) Declares(name string) bool { return slices.Contains(r.Props, name) }
+
+// KeyProps returns the properties that are part of the relationship's key
+// besides its two ends, in key order: none, KeyProp alone, or Keys.
+func (r RelSpec) KeyProps() []string {
+	switch {
+	case len(r.Keys) > 0:
+		return slices.Clone(r.Keys)
+	case r.KeyProp != "":
+		return []string{r.KeyProp}
+	}
+	return nil
+}
 
 // Composite reports whether the label is keyed by several properties.
 func (s NodeSpec) Composite() bool { return len(s.Keys) > 0 }
@@ -100,10 +116,16 @@ func (m *Model) RelSpecs() []RelSpec {
 		if len(r.Properties) > 0 {
 			props = slices.Clone(r.Properties)
 		}
-		out = append(out, RelSpec{
-			Type: r.Type, Start: r.From, End: r.To, KeyProp: first(r.Key),
+		spec := RelSpec{
+			Type: r.Type, Start: r.From, End: r.To,
 			Props: props, FromRoot: r.From == m.Root, FirstWins: r.Merge == MergeFirst,
-		})
+		}
+		if len(r.Key) > 1 {
+			spec.Keys = slices.Clone(r.Key)
+		} else {
+			spec.KeyProp = first(r.Key)
+		}
+		out = append(out, spec)
 	}
 	return out
 }

@@ -99,8 +99,7 @@ func (b *batch) add(row Row, rec *learnerRecord, buf []byte) []byte {
 	for _, r := range row.Rels {
 		slot, perLearner := s.slotOf[r.Type]
 		if !perLearner {
-			spec, _ := s.RelSpecOf(r.Type)
-			key := sharedRelKey(spec, r.Start, r.End, r.Props)
+			key := sharedRelKey(s.relKeys[r.Type], r.Start, r.End, r.Props)
 			b.addShared(s.sharedKind[r.Type], string(key), sharedEntity{start: r.Start, end: r.End, props: r.Props})
 			continue
 		}

@@ -34,6 +34,13 @@
 //     label are not text: split them with KeyParts, show them with KeyText.
 //     A single-property key is its value as it always was, so the state
 //     file of a mapping without composite keys is byte-for-byte what it was.
+//   - A relationship type's key properties (model.RelSpec.KeyProps) enter
+//     the key of its relationships after their two ends, each value tagged
+//     and a null as a 0 byte (appendRelKey, store.go): two relationships of
+//     a type between the same nodes are one exactly when every key value is
+//     equal, a null equal only to a null. Together they may take
+//     MaxKeyBytes (checkRelKey), since a shared relationship's bucket key is
+//     its two ends' keys and them, and bbolt refuses a key over 32 KiB.
 //   - Everything returned by ReadNodes and ReadRels is copied out of bbolt and
 //     stays valid after the transaction ends.
 //   - "Learner" in names (learner record, LearnerKey, PerLearner) means the

@@ -21,7 +21,8 @@ import (
 //	rel payload:    count, then per relationship in suffix order: suffix, props
 //
 // A relationship's suffix is its bucket key after the learner's ordinal (its
-// end key, then WORKED_AT's startDate); ReadRels returns ordinal + suffix as
+// end key, then the values of its type's key properties, e.g. WORKED_AT's
+// startDate: appendRelKey); ReadRels returns ordinal + suffix as
 // the relationship's key, so keys, order and resume points are those of a
 // bucket holding one value per relationship.
 
@@ -171,18 +172,10 @@ func (r *learnerRecord) reset(sandID string) {
 }
 
 // relSuffix is the key of a per-learner relationship after the learner's
-// ordinal: its end key and, for a type with a key property, that
-// property's value (a null is a value of its own).
+// ordinal: its end key and, for a type with key properties, their values
+// (appendRelKey).
 func (s *Schema) relSuffix(slot int, end string, p Props) []byte {
-	k := appendString(nil, end)
-	if prop := s.slotKeyProp[slot]; prop != "" {
-		if v := p.Get(prop); v == nil {
-			k = append(k, 0)
-		} else {
-			k = appendValue(k, v)
-		}
-	}
-	return k
+	return appendRelKey(appendString(nil, end), s.slotKeys[slot], p)
 }
 
 // decodeLearner decodes a whole learner record.

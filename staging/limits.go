@@ -1,6 +1,9 @@
 package staging
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Size limits on what a row may stage. A row past one is rejected with a
 // reason, like any other bad row, so that it can never fail a batch (and
@@ -27,6 +30,42 @@ func checkKey(field, v string) error {
 		return reject("%s: %d bytes, longer than the %d-byte maximum for a key", field, len(v), MaxKeyBytes)
 	}
 	return nil
+}
+
+// checkRelKey rejects a relationship whose key property values (keys, its
+// type's) take more than MaxKeyBytes together: a relationship between
+// shared nodes is staged under its two ends' keys and these values
+// (sharedRelKey), and bbolt refuses a key over 32 KiB.
+func checkRelKey(typ string, keys []string, p Props) error {
+	n := 0
+	for _, k := range keys {
+		n += valueBytes(p.Get(k))
+	}
+	if n > MaxKeyBytes {
+		return reject("key of %s (%s): %d bytes, longer than the %d-byte maximum for a key", typ, strings.Join(keys, ", "), n, MaxKeyBytes)
+	}
+	return nil
+}
+
+// valueBytes is about the size of a staged value: exact for text, an upper
+// bound for lists of numbers, 0 for a single number, date or boolean.
+func valueBytes(v any) int {
+	n := 0
+	switch v := v.(type) {
+	case string:
+		n = len(v)
+	case []string:
+		for _, s := range v {
+			n += len(s)
+		}
+	case []int64:
+		n = 10 * len(v)
+	case []float64:
+		n = 8 * len(v)
+	case []bool:
+		n = len(v)
+	}
+	return n
 }
 
 // checkPropertyName rejects a property name longer than MaxPropertyNameBytes.

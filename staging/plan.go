@@ -61,10 +61,10 @@ type entityPlan struct {
 // linkPlan is a relationship between an entity and an earlier one.
 type linkPlan struct {
 	typ     string
-	other   int  // the earlier entity's index
-	reverse bool // the earlier entity is the end (to:), not the start
-	first   bool // the type's merge rule is first wins
-	keyProp string
+	other   int         // the earlier entity's index
+	reverse bool        // the earlier entity is the end (to:), not the start
+	first   bool        // the type's merge rule is first wins
+	keys    []string    // the type's key properties, if any
 	props   []valuePlan // nil: the relationship has no properties
 }
 
@@ -100,8 +100,8 @@ var defaultPlan = func() *Plan {
 func (p *Plan) Model() *graphmodel.Model { return p.model }
 
 // Compile turns a validated mapping into a staging plan. It refuses what
-// staging cannot stage yet, with ErrMapping: a relationship key of several
-// properties, a relationship to an entity of a JSON array.
+// staging cannot stage yet, with ErrMapping: a relationship to an entity
+// of a JSON array.
 func Compile(m *graphmodel.Model) (*Plan, error) {
 	var errs []string
 	fail := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
@@ -113,9 +113,6 @@ func Compile(m *graphmodel.Model) (*Plan, error) {
 	rels := map[string]graphmodel.Rel{}
 	for _, r := range m.Rels {
 		rels[r.Type] = r
-		if len(r.Key) > 1 {
-			fail("relationship %s: more than one key property is not staged yet", r.Type)
-		}
 	}
 	if len(m.Files) == 0 {
 		p.compileEntities(m.Entities, labels, rels, fail)
@@ -165,7 +162,7 @@ func (p *Plan) compileEntities(ents []graphmodel.Entity, labels map[string]graph
 			}
 			lp := linkPlan{typ: l.Type, other: index[other], reverse: l.To != "", first: rels[l.Type].Merge == graphmodel.MergeFirst}
 			if k := rels[l.Type].Key; len(k) > 0 {
-				lp.keyProp = k[0]
+				lp.keys = k
 			}
 			if p.entities[lp.other].source == fromArray {
 				fail("entity %d: relationship %s to %q, an entity of a JSON array: which element is meant is not staged yet", i+1, l.Type, other)

@@ -53,11 +53,14 @@ type Schema struct {
 
 	// slots are the per-learner labels and types, in the order of their
 	// slot numbers in a learner record (learner.go).
-	slots       []string
-	relSlot     []bool   // slot i holds relationships
-	slotKeyProp []string // the key property of slot i's type, if any
-	slotFirst   []bool   // slot i's merge rule is first wins
-	slotOf      map[string]int
+	slots     []string
+	relSlot   []bool     // slot i holds relationships
+	slotKeys  [][]string // the key properties of slot i's type, if any
+	slotFirst []bool     // slot i's merge rule is first wins
+	slotOf    map[string]int
+	// relKeys are the key properties of every type, nil for a type without
+	// (sharedRelKey).
+	relKeys map[string][]string
 
 	// sharedNames are the shared labels and types (the kinds of shared
 	// entities), in the order their buckets are written.
@@ -71,17 +74,18 @@ type Schema struct {
 // newSchema derives the schema and bucket layout of a validated model.
 func newSchema(m *graphmodel.Model) *Schema {
 	s := &Schema{root: m.Root, nodes: m.NodeSpecs(), rels: m.RelSpecs(),
-		slotOf: map[string]int{}, sharedKind: map[string]int{}, isRel: map[string]bool{}}
+		slotOf: map[string]int{}, sharedKind: map[string]int{}, isRel: map[string]bool{}, relKeys: map[string][]string{}}
 	for _, n := range s.nodes {
 		s.isRel[n.Label] = false
 		if n.PerLearner {
-			s.addSlot(n.Label, false, "", n.FirstWins)
+			s.addSlot(n.Label, false, nil, n.FirstWins)
 		}
 	}
 	for _, r := range s.rels {
 		s.isRel[r.Type] = true
+		s.relKeys[r.Type] = r.KeyProps()
 		if r.PerLearner() {
-			s.addSlot(r.Type, true, r.KeyProp, r.FirstWins)
+			s.addSlot(r.Type, true, r.KeyProps(), r.FirstWins)
 		}
 	}
 	for _, n := range s.nodes {
@@ -97,11 +101,11 @@ func newSchema(m *graphmodel.Model) *Schema {
 	return s
 }
 
-func (s *Schema) addSlot(name string, rel bool, keyProp string, first bool) {
+func (s *Schema) addSlot(name string, rel bool, keys []string, first bool) {
 	s.slotOf[name] = len(s.slots)
 	s.slots = append(s.slots, name)
 	s.relSlot = append(s.relSlot, rel)
-	s.slotKeyProp = append(s.slotKeyProp, keyProp)
+	s.slotKeys = append(s.slotKeys, keys)
 	s.slotFirst = append(s.slotFirst, first)
 }
 

@@ -34,12 +34,23 @@ func relBucket(typ string) []byte    { return []byte("rel:" + typ) }
 func ordinalKey(ord uint64) []byte { return binary.BigEndian.AppendUint64(make([]byte, 0, 8), ord) }
 
 // sharedRelKey is the bucket key of a relationship between shared nodes:
-// its start key, its end key and, for a type with a key property, that
-// property's value (a null is a value of its own).
-func sharedRelKey(spec RelSpec, start, end string, p Props) []byte {
-	k := appendString(appendString(nil, start), end)
-	if spec.KeyProp != "" {
-		if v := p.Get(spec.KeyProp); v == nil {
+// its start key, its end key and, for a type with key properties (keys),
+// their values (appendRelKey).
+func sharedRelKey(keys []string, start, end string, p Props) []byte {
+	return appendRelKey(appendString(appendString(nil, start), end), keys, p)
+}
+
+// appendRelKey appends to k the values of a relationship's key properties,
+// in key order: each one tagged value (appendValue), or a 0 byte for a
+// null, which is a value of its own. A tagged value delimits itself and
+// no tag is 0, so the parts of a key of several properties cannot run into
+// each other: two relationships of a type between the same two nodes have
+// the same key exactly when every key property's value is equal (null
+// equal to null only). A type keyed by one property gets what it always
+// got.
+func appendRelKey(k []byte, keys []string, p Props) []byte {
+	for _, prop := range keys {
+		if v := p.Get(prop); v == nil {
 			k = append(k, 0)
 		} else {
 			k = appendValue(k, v)

@@ -178,11 +178,16 @@ func (h *Header) emit(b *rowBuilder, rec []string, i int, key string, obj jsonOb
 				}
 			}
 		}
+		if l.keys != nil {
+			if err := checkRelKey(l.typ, l.keys, rp); err != nil {
+				return err
+			}
+		}
 		start, end := other, key
 		if l.reverse {
 			start, end = key, other
 		}
-		b.rel(l.typ, start, end, rp, l.keyProp, l.first)
+		b.rel(l.typ, start, end, rp, l.keys, l.first)
 	}
 	return nil
 }
@@ -228,17 +233,28 @@ func (b *rowBuilder) node(label, key string, p Props, first bool) {
 	b.row.Nodes = append(b.row.Nodes, Node{Label: label, Key: key, Props: p})
 }
 
-// rel adds a relationship; keyProp, when set, is its type's key property:
-// relationships that differ in it are different relationships.
-func (b *rowBuilder) rel(typ, start, end string, p Props, keyProp string, first bool) {
+// rel adds a relationship; keys are its type's key properties:
+// relationships that differ in one of them are different relationships.
+func (b *rowBuilder) rel(typ, start, end string, p Props, keys []string, first bool) {
 	for i := range b.row.Rels {
 		r := &b.row.Rels[i]
-		if r.Type == typ && r.Start == start && r.End == end && (keyProp == "" || sameKey(r.Props.Get(keyProp), p.Get(keyProp))) {
+		if r.Type == typ && r.Start == start && r.End == end && sameKeys(keys, r.Props, p) {
 			r.Props = r.Props.mergeBy(p, first)
 			return
 		}
 	}
 	b.row.Rels = append(b.row.Rels, Rel{Type: typ, Start: start, End: end, Props: p})
+}
+
+// sameKeys reports whether p and q have the same values of the key
+// properties keys (sameKey).
+func sameKeys(keys []string, p, q Props) bool {
+	for _, k := range keys {
+		if !sameKey(p.Get(k), q.Get(k)) {
+			return false
+		}
+	}
+	return true
 }
 
 // sameKey reports whether two values of a key property are equal; two
