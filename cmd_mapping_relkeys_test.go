@@ -57,7 +57,7 @@ func jobRows(n int, seed uint64) [][]string {
 	rows := [][]string{{"id", "name", "company", "since", "role", "note", "exchange", "ticker", "board"}}
 	for i := 0; i < n; i++ {
 		rows = append(rows, []string{
-			"P" + strconv.Itoa(rng.IntN(n/4)), pick(3, "Ann", "Bo"), pick(8, "C1", "C2", "C3"),
+			"P" + strconv.Itoa(rng.IntN(n/12)), pick(3, "Ann", "Bo"), pick(8, "C1", "C2", "C3"),
 			pick(3, "2020-01-01", "2021-06-30"), pick(3, "dev", "ops"), pick(3, "n"+strconv.Itoa(i)),
 			pick(8, "X1", "X2"), pick(3, "A", "AB"), pick(3, "BC", "C"),
 		})

@@ -67,7 +67,7 @@ func TestRelationshipKeysStage(t *testing.T) {
 		"P2,C1,,,,X1,,,,,\n" +
 		"P2,C1,,2020-01-01,n6,X1,,,,,\n" +
 		"P3,C1,2020-01-01,dev,n7,,,,C1,dev,n8\n" +
-		"P3,C1,2020-01-01,dev,,,,,C1,ops,n9\n" +
+		"P3,C1,2020-01-01,ops,n9,,,,C1,dev,\n" +
 		"P4,C1,2020-01-01,dev,,,,,C1," + long + ",\n"
 	state := stageString(t, csv, Options{Mapping: m})
 	got := dump(t, state)
