@@ -124,7 +124,7 @@ func nullKeyMatch(keys []string) string {
 // in the collected list, not by an index seek.
 func groupQuery(g bucket) string {
 	learner := g.members[0].node
-	at := g.layout()
+	at := g.layout().at
 	var q strings.Builder
 	q.WriteString("UNWIND $rows AS row CREATE (l:" + quote(learner.Label) + propList("row", 0, learner.Props) + ")")
 	for i, m := range g.members {

@@ -143,33 +143,42 @@ type groupRead struct {
 	rels  [][]staging.Rel
 }
 
-// layout returns, for each member of the group but the first, its place
-// in the group statement's positional rows (see groupQuery): a state
-// member's field in a learner row, after the learner's properties; a
-// relationship member that joins a learner to its state, its field in the
-// state, after the state's properties and its data map.
-func (b bucket) layout() []int {
-	at := make([]int, len(b.members))
-	next := len(b.members[0].node.Props)
+// rowLayout places the members of a learner group in the group
+// statement's positional rows (see groupQuery).
+type rowLayout struct {
+	// at is, for each member but the first, its field: a state member's in
+	// a learner row, after the learner's properties; a relationship member
+	// that joins a learner to its state, its field in the state, after the
+	// state's properties and its data map.
+	at []int
+	// width is the number of fields of a learner row.
+	width int
+	// joins is, for each state member, how many relationship members may
+	// join a learner to it.
+	joins []int
+}
+
+func (b bucket) layout() rowLayout {
+	l := rowLayout{at: make([]int, len(b.members)), joins: make([]int, len(b.members)), width: len(b.members[0].node.Props)}
 	for i, m := range b.members[1:] {
 		i++
 		if m.kind != checkpoint.KindNodes {
 			continue
 		}
-		at[i] = next
-		next++
-		joins := len(m.node.Props)
+		l.at[i] = l.width
+		l.width++
+		next := len(m.node.Props)
 		if m.node.DataPrefix != "" {
-			joins++
+			next++
 		}
 		for j, r := range b.members {
 			if r.kind == checkpoint.KindRelationships && b.stateMember(r) == i {
-				at[j] = joins
-				joins++
+				l.at[j] = next + l.joins[i]
+				l.joins[i]++
 			}
 		}
 	}
-	return at
+	return l
 }
 
 // groupStatements builds the batch's group statement and, for any entity
@@ -178,21 +187,14 @@ func (b bucket) layout() []int {
 // on its own: nodes before the group statement, relationships after.
 func (b bucket) groupStatements(read groupRead) ([]statement, error) {
 	learner := b.members[0].node
-	at := b.layout()
-	fields := len(learner.Props)
-	for i, m := range b.members {
-		if i > 0 && m.kind == checkpoint.KindNodes {
-			fields++
-		}
-	}
+	l := b.layout()
 	rows := make([][]any, len(read.nodes[0]))
 	index := make(map[string]int, len(rows))
 	for i, n := range read.nodes[0] {
 		if err := nodeDeclared(learner, n); err != nil {
 			return nil, err
 		}
-		rows[i] = make([]any, fields)
-		copy(rows[i], values(learner.Props, n.Props))
+		rows[i] = values(make([]any, 0, l.width), learner.Props, n.Props)[:l.width]
 		index[n.Key] = i
 	}
 	params := map[string]any{}
@@ -201,7 +203,7 @@ func (b bucket) groupStatements(read groupRead) ([]statement, error) {
 	for i, m := range b.members[1:] {
 		i++
 		if m.kind == checkpoint.KindNodes {
-			left, err := addStates(rows, index, at[i], b.joins(i), m.node, read.nodes[i])
+			left, err := addStates(rows, index, l.at[i], l.joins[i], m.node, read.nodes[i])
 			if err != nil {
 				return nil, err
 			}
@@ -213,7 +215,7 @@ func (b bucket) groupStatements(read groupRead) ([]statement, error) {
 		}
 		var left []staging.Rel
 		if s := b.stateMember(m); s >= 0 {
-			left = addStateRels(rows, index, at[s], at[i], m.rel, read.rels[i])
+			left = addStateRels(rows, index, l.at[s], l.at[i], m.rel, read.rels[i])
 		} else {
 			var list []any
 			list, left = sharedRels(index, m.rel, endsOf(b.s, m.rel).end, b.ends, read.rels[i])
@@ -240,28 +242,17 @@ func (b bucket) groupStatements(read groupRead) ([]statement, error) {
 	return append(append(before, group), after...), nil
 }
 
-// joins returns the number of relationship members that join a learner
-// to state member i.
-func (b bucket) joins(i int) int {
-	n := 0
-	for _, r := range b.members {
-		if r.kind == checkpoint.KindRelationships && b.stateMember(r) == i {
-			n++
-		}
-	}
-	return n
-}
-
-// values lists the values of props in the order of the schema's names,
-// null for a missing one.
-func values(names []string, props staging.Props) []any {
-	out := make([]any, len(names))
-	for i, n := range names {
+// values appends to dst the values of props in the order of the
+// schema's names, null for a missing one.
+func values(dst []any, names []string, props staging.Props) []any {
+	for _, n := range names {
+		var p any
 		if v := props.Get(n); v != nil {
-			out[i] = Param(v)
+			p = Param(v)
 		}
+		dst = append(dst, p)
 	}
-	return out
+	return dst
 }
 
 // addStates puts each state node into its learner's row, at field f: a
@@ -280,7 +271,7 @@ func addStates(rows [][]any, index map[string]int, f, joins int, spec staging.No
 			left = append(left, n)
 			continue
 		}
-		state := values(spec.Props, n.Props)
+		state := values(make([]any, 0, len(spec.Props)+1+joins), spec.Props, n.Props)
 		if spec.DataPrefix != "" {
 			d := map[string]any{}
 			for _, q := range n.Props {
@@ -315,7 +306,7 @@ func addStateRels(rows [][]any, index map[string]int, s, f int, spec staging.Rel
 			left = append(left, r)
 			continue
 		}
-		state[f] = []any{values(spec.Props, r.Props)}
+		state[f] = []any{values(nil, spec.Props, r.Props)}
 	}
 	return left
 }
@@ -338,7 +329,7 @@ func sharedRels(index map[string]int, spec staging.RelSpec, end staging.NodeSpec
 		if ids := ends[end.Label]; ids != nil {
 			x[1] = ids.id(r.End)
 		}
-		list = append(list, append(x, values(spec.Props, r.Props)...))
+		list = append(list, values(x, spec.Props, r.Props))
 	}
 	return list, left
 }
