@@ -152,7 +152,11 @@ func groupQuery(g bucket) string {
 		c := "c" + strconv.Itoa(j)
 		match := " MATCH (b:" + quote(end.Label) + keyMatch(end, "x[2]") + ")"
 		if g.ends[end.Label] != nil {
-			match = " MATCH (b:" + quote(end.Label) + ") WHERE id(b) = x[1] AND b." + quote(end.Key) + " = x[2]"
+			// [b.key] = [x[2]] is b.key = x[2], written so that the
+			// planner cannot answer it from the key's unique index: given
+			// the plain comparison it seeks the index (a locking seek)
+			// and only filters on id(b).
+			match = " MATCH (b:" + quote(end.Label) + ") WHERE id(b) = x[1] AND [b." + quote(end.Key) + "] = [x[2]]"
 		}
 		q.WriteString(" CALL (ls) { UNWIND $" + memberField(j) + " AS x WITH ls[x[0]] AS a, x" + match +
 			" CREATE (a)-[:" + quote(r.rel.Type) + propList("x", 3, r.rel.Props) + "]->(b) RETURN count(*) AS " + c + " }")

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/learnergraph/importer/checkpoint"
 	"github.com/learnergraph/importer/staging"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -60,6 +61,64 @@ func TestCreateQueriesHaveNoEager(t *testing.T) {
 				t.Errorf("%s: the plan has an Eager operator:\n%s", name, planText(ops))
 				break
 			}
+		}
+	}
+}
+
+// TestGroupEndsByIDAreIDSeeks plans the learner group's statement both
+// ways and counts how its shared ends are found: with their node ids, one
+// NodeByIdSeek per shared-end member and no index seek; with their keys,
+// one unique index seek each. Given `b.key = x[2]` beside `id(b) = x[1]`
+// the planner picks the (locking) index seek and only filters on the id,
+// which made the ids of session 5 a no-op (docs/performance.md).
+func TestGroupEndsByIDAreIDSeeks(t *testing.T) {
+	g := testGraph(t)
+	ctx := context.Background()
+	if err := g.EnsureConstraints(ctx, staging.DefaultSchema()); err != nil {
+		t.Fatal(err)
+	}
+	group := learnerGroup(staging.DefaultSchema())
+	shared := 0
+	for _, m := range group.members {
+		if m.kind == checkpoint.KindRelationships && group.stateMember(m) < 0 {
+			shared++
+		}
+	}
+	byKey := groupQuery(group)
+	group.ends = endIDs{}
+	for _, m := range group.members {
+		if m.kind == checkpoint.KindRelationships && group.stateMember(m) < 0 {
+			group.ends[m.rel.End] = nodeIDs{}
+		}
+	}
+	byID := groupQuery(group)
+	s := g.session(ctx, neo4j.AccessModeRead)
+	defer s.Close(ctx)
+	for _, c := range []struct {
+		name  string
+		query string
+		want  map[string]int
+	}{
+		{"ends by id", byID, map[string]int{"NodeByIdSeek": shared}},
+		{"ends by key", byKey, map[string]int{"NodeUniqueIndexSeek(Locking)": shared}},
+	} {
+		res, err := s.Run(ctx, "EXPLAIN "+c.query, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		sum, err := res.Consume(ctx)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		ops := planOperators(sum.Plan())
+		got := map[string]int{}
+		for _, op := range ops {
+			if strings.Contains(op.name, "Seek") {
+				got[op.name]++
+			}
+		}
+		if diff := cmp.Diff(c.want, got); diff != "" {
+			t.Errorf("%s: seeks (-want +got):\n%s\n%s", c.name, diff, planText(ops))
 		}
 	}
 }
