@@ -3,10 +3,13 @@ package graphwrite
 import (
 	"fmt"
 	"io"
+	"os"
 	"sync"
 	"time"
 
+	"github.com/learnergraph/importer/checkpoint"
 	reporter "github.com/learnergraph/importer/progress"
+	bolt "go.etcd.io/bbolt"
 )
 
 // progress counts the load's entities for its status line and its
@@ -83,4 +86,55 @@ func (p *progress) eta(now time.Time) string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return reporter.ETA(float64(p.total-p.done), reporter.Rate(float64(p.done-p.base), now.Sub(p.start)))
+}
+
+// monitor prints progress and publishes snapshots until the returned stop
+// is called, which also publishes a last snapshot.
+func (l *loader) monitor() (stop func()) {
+	l.prog.tick()
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		snap := time.NewTicker(snapshotEvery)
+		defer snap.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-snap.C:
+				l.writeSnapshot()
+			}
+		}
+	})
+	return func() {
+		close(done)
+		wg.Wait()
+		l.prog.finish()
+		l.writeSnapshot()
+	}
+}
+
+// writeSnapshot publishes the status for `importer status`; a failure is
+// logged, never fatal.
+func (l *loader) writeSnapshot() {
+	if l.opt.StatePath == "" {
+		return
+	}
+	var s checkpoint.Status
+	err := l.db.View(func(tx *bolt.Tx) error {
+		var err error
+		s, err = checkpoint.ReadStatus(tx)
+		return err
+	})
+	if err == nil {
+		if s.Phase == checkpoint.PhaseLoading {
+			s.ETA = l.prog.eta(time.Now())
+		}
+		err = checkpoint.WriteSnapshot(l.opt.StatePath, checkpoint.Snapshot{
+			PID: os.Getpid(), Command: l.opt.Command, Updated: time.Now(), Status: s,
+		})
+	}
+	if err != nil {
+		l.prog.logf("warning: progress snapshot: %v", err)
+	}
 }
