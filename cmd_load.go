@@ -82,7 +82,8 @@ func (f *loadFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&f.state, "state", "import.db", "state file to load from")
 	fs.StringVar(&f.mode, "mode", "", "write mode: auto, create or merge (default auto; a resume keeps the mode the load started with)")
 	fs.IntVar(&f.workers, "workers", graphwrite.DefaultWorkers, "parallel writers (one Neo4j session each)")
-	fs.IntVar(&f.batchSize, "batch-size", graphwrite.DefaultBatchSize, "staged entities per Neo4j transaction")
+	fs.IntVar(&f.batchSize, "batch-size", 0, fmt.Sprintf("staged entities per Neo4j transaction (0: %d in create mode, %d in merge mode)",
+		graphwrite.DefaultBatchSize(graphwrite.ModeCreate), graphwrite.DefaultBatchSize(graphwrite.ModeMerge)))
 	fs.DurationVar(&f.retryFor, "retry-for", graphwrite.DefaultRetryFor, "how long to retry a batch through transient errors before giving up")
 	fs.DurationVar(&f.txTimeout, "tx-timeout", graphwrite.DefaultTxTimeout, "how long one batch transaction may wait for Neo4j before it is abandoned and retried (Neo4j is given the same limit)")
 	fs.BoolVar(&f.restart, "restart", false, "forget a load in progress and start a new one (load only)")
@@ -154,8 +155,8 @@ func (f *loadFlags) validate(resume bool) (graphwrite.Mode, error) {
 		return "", err
 	case f.workers < 1:
 		return "", fmt.Errorf("--workers must be at least 1, not %d", f.workers)
-	case f.batchSize < 1:
-		return "", fmt.Errorf("--batch-size must be at least 1, not %d", f.batchSize)
+	case f.batchSize < 0:
+		return "", fmt.Errorf("--batch-size must be at least 1 (or 0 for the mode's default), not %d", f.batchSize)
 	case f.txTimeout < time.Second:
 		return "", fmt.Errorf("--tx-timeout must be at least 1s, not %s", f.txTimeout)
 	case resume && f.restart:

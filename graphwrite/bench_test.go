@@ -31,9 +31,13 @@ func envInt(name string, def int) int {
 func BenchmarkLoad(b *testing.B) {
 	rows := envInt("IMPORTER_BENCH_ROWS", 5000)
 	workers := envInt("IMPORTER_BENCH_WORKERS", DefaultWorkers)
-	batch := envInt("IMPORTER_BENCH_BATCH", DefaultBatchSize)
+	batch := envInt("IMPORTER_BENCH_BATCH", 0) // 0: DefaultBatchSize of the mode
 	for _, mode := range []Mode{ModeCreate, ModeMerge} {
-		name := fmt.Sprintf("%s/rows=%d/workers=%d/batch=%d", mode, rows, workers, batch)
+		size := batch
+		if size == 0 {
+			size = DefaultBatchSize(mode)
+		}
+		name := fmt.Sprintf("%s/rows=%d/workers=%d/batch=%d", mode, rows, workers, size)
 		b.Run(name, func(b *testing.B) {
 			g := testGraph(b)
 			pid, _, _ := findLocalNeo4j()

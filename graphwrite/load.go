@@ -38,9 +38,6 @@ import (
 // to another Neo4j and an end-to-end benchmark: 10m44s, Neo4j 673 CPU s,
 // client 48 CPU s (about 6 minutes of work for two cores), no retries.
 const (
-	// DefaultBatchSize is the number of staged entities per transaction:
-	// the least Neo4j CPU per entity; larger batches only cost heap.
-	DefaultBatchSize = 5000
 	// DefaultWorkers is the number of parallel writers.
 	DefaultWorkers = 4
 	// DefaultTxTimeout bounds one attempt at a batch transaction. A batch
@@ -68,8 +65,10 @@ type LoadOptions struct {
 	// `importer status` reads while the file is locked; "" writes none.
 	StatePath string
 	// Command names the process in the snapshot ("load", "resume").
-	Command   string
-	Workers   int
+	Command string
+	Workers int
+	// BatchSize is the number of staged entities per transaction; 0 takes
+	// DefaultBatchSize of the plan's mode.
 	BatchSize int
 	// RetryFor is how long one batch is retried through transient errors
 	// (deadlocks, Neo4j restarting) before the load gives up (ErrGaveUp).
@@ -93,9 +92,6 @@ type LoadOptions struct {
 func (o LoadOptions) withDefaults() LoadOptions {
 	if o.Workers <= 0 {
 		o.Workers = DefaultWorkers
-	}
-	if o.BatchSize <= 0 {
-		o.BatchSize = DefaultBatchSize
 	}
 	if o.RetryFor <= 0 {
 		o.RetryFor = DefaultRetryFor
@@ -132,6 +128,25 @@ type loader struct {
 
 }
 
+// DefaultBatchSize is the number of staged entities per transaction of a
+// load in mode m: 20,000 in create mode, 5,000 in merge mode.
+//
+// In create mode a learner group batch of 20,000 entities (about 1,400
+// learners) cost Neo4j 18.0 µs per entity at 1.7M rows, against 19.0 at
+// 10,000 and 20.4 at 5,000, and loaded in 234.5 s against 248.2 and 268.6
+// (docs/performance.md, session 6): a transaction pays per dense shared
+// node it links to, and a larger batch links more learners to each. 50,000
+// was slower (58k entities/s against 93k: commits queue on those nodes'
+// locks). Merge mode writes bucket by bucket, where 20,000 gained nothing:
+// at 200k rows 284 Neo4j CPU-s against 263 with 5,000 (one run each), and
+// the sweep above found 5,000 the cheapest.
+func DefaultBatchSize(m Mode) int {
+	if m == ModeMerge {
+		return 5000
+	}
+	return 20000
+}
+
 // resumePoint is where a partition starts in this process.
 type resumePoint struct {
 	wm   watermark
@@ -148,6 +163,9 @@ func Load(ctx context.Context, g *Graph, db checkpoint.DB, opt LoadOptions) (Sta
 	plan, counts, s, err := readPlan(db)
 	if err != nil {
 		return Stats{}, err
+	}
+	if opt.BatchSize <= 0 {
+		opt.BatchSize = DefaultBatchSize(Mode(plan.Mode))
 	}
 	l := &loader{g: g, db: db, s: s, plan: plan, mode: Mode(plan.Mode), opt: opt, st: newStats(Mode(plan.Mode))}
 	if plan.Done {

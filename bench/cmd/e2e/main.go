@@ -119,7 +119,7 @@ func parseFlags(args []string, stdout, stderr io.Writer, getenv func(string) str
 	fs.Float64Var(&cfg.badRate, "bad-rate", 0.01, "share of rows that break the contract")
 	fs.StringVar(&cfg.out, "out", "out/bench", "directory for the CSV, the state files and the results")
 	fs.IntVar(&cfg.workers, "workers", graphwrite.DefaultWorkers, "load workers")
-	fs.IntVar(&cfg.batchSize, "batch-size", graphwrite.DefaultBatchSize, "staged entities per load transaction")
+	fs.IntVar(&cfg.batchSize, "batch-size", graphwrite.DefaultBatchSize(graphwrite.ModeCreate), "staged entities per load transaction")
 	fs.IntVar(&cfg.stageBatchRows, "stage-batch-rows", staging.DefaultBatchRows, "rows per staging checkpoint")
 	fs.IntVar(&cfg.baselineRows, "baseline-rows", 2000, "rows written the seed's way, one transaction per entity (0: skip the baseline)")
 	fs.Int64Var(&cfg.memLimit, "memlimit", importerMemLimit, "Go soft memory limit in bytes, as the importer sets it (0: none; GOMEMLIMIT wins)")
