@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/learnergraph/importer/checkpoint"
 	"github.com/learnergraph/importer/staging"
@@ -96,32 +95,4 @@ func (g *Graph) deferConstraints(ctx context.Context, s *staging.Schema) ([]stri
 		out = append(out, m.node.Label)
 	}
 	return out, nil
-}
-
-// buildDeferred creates the constraints of the labels deferred, each on a
-// session of its own (Neo4j populates their indexes side by side: 6.4 s
-// instead of 9.5 s for the three of learners.yaml at 1.7M rows), then
-// makes sure of every other constraint of schema s.
-func (g *Graph) buildDeferred(ctx context.Context, s *staging.Schema, deferred []string) error {
-	errs := make([]error, len(deferred))
-	var wg sync.WaitGroup
-	for i, label := range deferred {
-		n, ok := s.NodeSpecOf(label)
-		if !ok {
-			errs[i] = fmt.Errorf("deferred constraint on %s: no such label in the mapping", label)
-			continue
-		}
-		wg.Go(func() {
-			if _, err := g.exec(ctx, constraintQuery(label, n.KeyProps()...), nil); err != nil {
-				errs[i] = constraintError(label, n.KeyProps(), err)
-			}
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err // the first: one line, and the others most likely say the same
-		}
-	}
-	return g.EnsureConstraints(ctx, s)
 }

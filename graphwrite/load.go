@@ -328,7 +328,7 @@ func (l *loader) runBucketOf(ctx context.Context, sessions []neo4j.SessionWithCo
 func (l *loader) createDeferred(ctx context.Context) error {
 	start := time.Now()
 	l.prog.logf("create the constraints deferred until the learners were written: %s", strings.Join(l.plan.Deferred, ", "))
-	if err := l.g.buildDeferred(ctx, l.s, l.plan.Deferred); err != nil {
+	if err := l.g.EnsureConstraints(ctx, l.s); err != nil {
 		return err
 	}
 	l.prog.logf("constraints created in %s", time.Since(start).Round(time.Millisecond))
