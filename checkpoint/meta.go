@@ -60,11 +60,7 @@ type LoadPlan struct {
 	// Grouped loads the per-learner buckets together, learner by learner
 	// (create mode); a plan without it loads bucket by bucket.
 	Grouped bool `json:"grouped,omitempty"`
-	// Deferred names the labels whose uniqueness constraints the load
-	// creates only once the learner group is written (create mode, labels
-	// empty when the load began); see graphwrite's Begin.
-	Deferred []string `json:"deferred,omitempty"`
-	Done     bool     `json:"done"`
+	Done    bool `json:"done"`
 }
 
 // ReadInput returns the input record; ok is false before staging started.

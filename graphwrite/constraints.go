@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
-	"github.com/learnergraph/importer/checkpoint"
 	"github.com/learnergraph/importer/staging"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
@@ -21,16 +19,8 @@ const awaitIndexesSeconds = 600
 // When the target already breaks one, the error wraps ErrConstraint and
 // names the label and key.
 func (g *Graph) EnsureConstraints(ctx context.Context, s *staging.Schema) error {
-	return g.ensureConstraints(ctx, s, nil)
-}
-
-// ensureConstraints is EnsureConstraints but for the labels in deferred.
-func (g *Graph) ensureConstraints(ctx context.Context, s *staging.Schema, deferred []string) error {
 	specs := append(s.Nodes(), staging.NodeSpec{Label: watermarkLabel, Key: "id"})
 	for _, n := range specs {
-		if slices.Contains(deferred, n.Label) {
-			continue
-		}
 		if _, err := g.exec(ctx, constraintQuery(n.Label, n.KeyProps()...), nil); err != nil {
 			return constraintError(n.Label, n.KeyProps(), err)
 		}
@@ -63,36 +53,4 @@ func constraintError(label string, keys []string, err error) error {
 	}
 	msg := strings.Join(strings.Fields(dbErr.Msg), " ") // one line
 	return fmt.Errorf("%w on :%s(%s): %s: %s (%s)", ErrConstraint, label, key, dbErr.Code, msg, hint)
-}
-
-// deferConstraints returns the labels of schema s whose uniqueness
-// constraints a create mode load may leave until the learner group is
-// written, and drops those constraints: the group's node labels (the
-// learner and its state labels) that have no node in the target. The
-// group statement creates these nodes and never looks one up by its key,
-// so during the group their unique indexes would only cost: an index
-// insert, a uniqueness check and an index-entry lock per node
-// (docs/performance.md, session 6). Built once at the end, by index
-// population, they cost Neo4j a few seconds. A label with nodes keeps its
-// constraint, so a create mode load into a target that already holds one
-// of the file's keys still fails at the batch that repeats it.
-func (g *Graph) deferConstraints(ctx context.Context, s *staging.Schema) ([]string, error) {
-	var out []string
-	for _, m := range learnerGroup(s).members {
-		if m.kind != checkpoint.KindNodes {
-			continue
-		}
-		n, err := g.countOne(ctx, countNodesQuery(m.node.Label))
-		if err != nil {
-			return nil, fmt.Errorf("count %s nodes: %w", m.node.Label, err)
-		}
-		if n > 0 {
-			continue
-		}
-		if _, err := g.exec(ctx, "DROP CONSTRAINT "+quote(constraintName(m.node.Label, m.node.KeyProps()...))+" IF EXISTS", nil); err != nil {
-			return nil, fmt.Errorf("drop the constraint on :%s to build it after the load: %w", m.node.Label, err)
-		}
-		out = append(out, m.node.Label)
-	}
-	return out, nil
 }

@@ -6,8 +6,7 @@
 // server, bad credentials, a missing database). Begin records a load plan
 // in the state file: the write mode (create, merge, or auto resolved
 // against the target), a fresh run id and the number of partitions. Load
-// creates the schema's uniqueness constraints (some after the learner
-// group, see Caveats), then writes every node
+// creates the schema's uniqueness constraints, then writes every node
 // bucket and then every relationship bucket in UNWIND batches, each batch
 // one transaction, with LoadOptions.Workers parallel writers; a later Load
 // of the same plan continues where the last one stopped. Verify compares
@@ -155,18 +154,6 @@
 //     node deleted and recreated by another program during the load fails
 //     its batch (the key check) instead of linking the wrong node. With
 //     more than a million shared end nodes the group keeps index seeks.
-//     The key is checked as [b.key] = [x[2]]: given b.key = x[2] the
-//     planner seeks the key's unique index and only filters on the id
-//     (TestGroupEndsByIDAreIDSeeks holds it to NodeByIdSeek).
-//   - A create mode load builds the uniqueness constraints of the learner
-//     group's labels (the root and its state labels) after the group, not
-//     before, when those labels are empty as it begins (Begin drops the
-//     importer's own constraints on them; LoadPlan.Deferred). The group
-//     never looks its nodes up by key, so their indexes would only cost
-//     during it. Meanwhile nothing in Neo4j refuses a duplicate key: the
-//     watermarks keep the load itself exactly once, and a duplicate that
-//     another program writes meanwhile fails the build with ErrConstraint
-//     after the group (the load stops there; remove it and resume).
 //   - ClearDatabase deletes the learner schema's labels and types in
 //     parallel jobs and anything else (another mapping's) after them, in
 //     batches of its own.

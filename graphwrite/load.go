@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -171,7 +170,7 @@ func Load(ctx context.Context, g *Graph, db checkpoint.DB, opt LoadOptions) (Sta
 	if plan.Done {
 		return l.st.snapshot(), nil
 	}
-	if err := g.ensureConstraints(ctx, s, plan.Deferred); err != nil {
+	if err := g.EnsureConstraints(ctx, s); err != nil {
 		return Stats{}, err
 	}
 	if l.parts, err = planPartitions(db, s, plan); err != nil {
@@ -291,47 +290,23 @@ func (l *loader) run(ctx context.Context) error {
 				todo = append(todo, p)
 			}
 		}
-		if len(todo) > 0 {
-			if err := l.runBucketOf(ctx, sessions, b, todo); err != nil {
+		if len(todo) == 0 {
+			continue
+		}
+		l.prog.setBucket(b.name())
+		if b.kind == kindLearners {
+			ends, err := l.g.readEndIDs(ctx, l.s, b, l.counts, l.opt.maxEndIDs)
+			if err != nil {
 				return err
 			}
-		}
-		if b.kind == kindLearners && len(l.plan.Deferred) > 0 {
-			if err := l.createDeferred(ctx); err != nil {
-				return err
+			for i := range todo {
+				todo[i].b.ends = ends
 			}
 		}
-	}
-	return nil
-}
-
-// runBucketOf writes the partitions todo of bucket b; for the learner
-// group it first reads the node ids of the shared ends.
-func (l *loader) runBucketOf(ctx context.Context, sessions []neo4j.SessionWithContext, b bucket, todo []partition) error {
-	l.prog.setBucket(b.name())
-	if b.kind == kindLearners {
-		ends, err := l.g.readEndIDs(ctx, l.s, b, l.counts, l.opt.maxEndIDs)
-		if err != nil {
+		if err := l.runBucket(ctx, sessions, todo); err != nil {
 			return err
 		}
-		for i := range todo {
-			todo[i].b.ends = ends
-		}
 	}
-	return l.runBucket(ctx, sessions, todo)
-}
-
-// createDeferred creates the constraints the plan deferred, once the
-// learner group is written: on every run that gets past the group, so a
-// load stopped while they were built builds them on resume. The buckets
-// after the group may look its nodes up by key, and need their indexes.
-func (l *loader) createDeferred(ctx context.Context) error {
-	start := time.Now()
-	l.prog.logf("create the constraints deferred until the learners were written: %s", strings.Join(l.plan.Deferred, ", "))
-	if err := l.g.EnsureConstraints(ctx, l.s); err != nil {
-		return err
-	}
-	l.prog.logf("constraints created in %s", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -19,9 +19,8 @@ const minPartitions = 4
 
 // Begin starts a new load of a fully staged state file: it resolves mode
 // (auto looks at the target), draws a new run id, fixes the number of
-// partitions (max(workers, 4)), in create mode defers the constraints of
-// the learner group's empty labels (see deferConstraints), and records the
-// plan in the state file, forgetting any earlier plan and load marks. The previous run's
+// partitions (max(workers, 4)), and records the plan in the state file,
+// forgetting any earlier plan and load marks. The previous run's
 // watermarks, if any, are deleted from Neo4j.
 //
 // Begin does not refuse to replace a plan in progress: that is the
@@ -49,11 +48,6 @@ func Begin(ctx context.Context, g *Graph, db checkpoint.DB, mode Mode, workers i
 		return checkpoint.LoadPlan{}, err
 	}
 	plan := checkpoint.LoadPlan{Mode: string(m), RunID: newRunID(), Partitions: max(workers, minPartitions), Grouped: m == ModeCreate}
-	if plan.Grouped {
-		if plan.Deferred, err = g.deferConstraints(ctx, s); err != nil {
-			return checkpoint.LoadPlan{}, err
-		}
-	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		if err := checkpoint.ClearLoad(tx); err != nil {
 			return err
