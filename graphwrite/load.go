@@ -133,8 +133,10 @@ type loader struct {
 // In create mode a learner group batch of 20,000 entities (about 1,400
 // learners) cost Neo4j 18.0 µs per entity at 1.7M rows, against 19.0 at
 // 10,000 and 20.4 at 5,000, and loaded in 234.5 s against 248.2 and 268.6
-// (docs/performance.md, session 6): a transaction pays per dense shared
-// node it links to, and a larger batch links more learners to each. 50,000
+// (docs/performance.md, session 6; measured with the learner constraints
+// built after the group, which main does not do: with them first, 20,000
+// took 263 s and 21.0 µs): a transaction pays per dense shared node it
+// links to, and a larger batch links more learners to each. 50,000
 // was slower (58k entities/s against 93k: commits queue on those nodes'
 // locks). Merge mode writes bucket by bucket, where 20,000 gained nothing:
 // at 200k rows 284 Neo4j CPU-s against 263 with 5,000 (one run each), and
