@@ -140,7 +140,7 @@ type loader struct {
 // was slower (58k entities/s against 93k: commits queue on those nodes'
 // locks). Merge mode writes bucket by bucket, where 20,000 gained nothing:
 // at 200k rows 284 Neo4j CPU-s against 263 with 5,000 (one run each), and
-// the sweep above found 5,000 the cheapest.
+// the sweep at the top of this file found 5,000 the cheapest.
 func DefaultBatchSize(m Mode) int {
 	if m == ModeMerge {
 		return 5000
