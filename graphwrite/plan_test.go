@@ -37,25 +37,12 @@ func TestCreateQueriesHaveNoEager(t *testing.T) {
 	}
 	group := learnerGroup(staging.DefaultSchema())
 	queries["learner group, ends by key"] = groupQuery(group)
-	group.ends = endIDs{}
-	for _, m := range group.members {
-		if m.kind == checkpoint.KindRelationships && group.stateMember(m) < 0 {
-			group.ends[m.rel.End] = nodeIDs{}
-		}
-	}
-	queries["learner group, ends by id"] = groupQuery(group)
+	byID, _ := withEndIDs(group)
+	queries["learner group, ends by id"] = groupQuery(byID)
 	s := g.session(ctx, neo4j.AccessModeRead)
 	defer s.Close(ctx)
 	for name, q := range queries {
-		res, err := s.Run(ctx, "EXPLAIN "+q, nil)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		sum, err := res.Consume(ctx)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		ops := planOperators(sum.Plan())
+		ops := explain(t, s, name, q)
 		for _, op := range ops {
 			if op.name == "Eager" {
 				t.Errorf("%s: the plan has an Eager operator:\n%s", name, planText(ops))
@@ -78,20 +65,9 @@ func TestGroupEndsByIDAreIDSeeks(t *testing.T) {
 		t.Fatal(err)
 	}
 	group := learnerGroup(staging.DefaultSchema())
-	shared := 0
-	for _, m := range group.members {
-		if m.kind == checkpoint.KindRelationships && group.stateMember(m) < 0 {
-			shared++
-		}
-	}
 	byKey := groupQuery(group)
-	group.ends = endIDs{}
-	for _, m := range group.members {
-		if m.kind == checkpoint.KindRelationships && group.stateMember(m) < 0 {
-			group.ends[m.rel.End] = nodeIDs{}
-		}
-	}
-	byID := groupQuery(group)
+	withIDs, shared := withEndIDs(group)
+	byID := groupQuery(withIDs)
 	s := g.session(ctx, neo4j.AccessModeRead)
 	defer s.Close(ctx)
 	for _, c := range []struct {
@@ -102,15 +78,7 @@ func TestGroupEndsByIDAreIDSeeks(t *testing.T) {
 		{"ends by id", byID, map[string]int{"NodeByIdSeek": shared}},
 		{"ends by key", byKey, map[string]int{"NodeUniqueIndexSeek(Locking)": shared}},
 	} {
-		res, err := s.Run(ctx, "EXPLAIN "+c.query, nil)
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
-		sum, err := res.Consume(ctx)
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
-		ops := planOperators(sum.Plan())
+		ops := explain(t, s, c.name, c.query)
 		got := map[string]int{}
 		for _, op := range ops {
 			if strings.Contains(op.name, "Seek") {
@@ -121,6 +89,37 @@ func TestGroupEndsByIDAreIDSeeks(t *testing.T) {
 			t.Errorf("%s: seeks (-want +got):\n%s\n%s", c.name, diff, planText(ops))
 		}
 	}
+}
+
+// withEndIDs returns group with an (empty) id map for the end label of
+// each relationship member that ends at a shared node, so that groupQuery
+// finds those ends by node id, and the number of such members.
+func withEndIDs(group bucket) (bucket, int) {
+	group.ends = endIDs{}
+	shared := 0
+	for _, m := range group.members {
+		if m.kind == checkpoint.KindRelationships && group.stateMember(m) < 0 {
+			group.ends[m.rel.End] = nodeIDs{}
+			shared++
+		}
+	}
+	return group, shared
+}
+
+// explain plans query (named name in failures) with EXPLAIN in session s
+// and returns the plan's operators.
+func explain(t *testing.T, s neo4j.SessionWithContext, name, query string) []planOp {
+	t.Helper()
+	ctx := context.Background()
+	res, err := s.Run(ctx, "EXPLAIN "+query, nil)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	sum, err := res.Consume(ctx)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return planOperators(sum.Plan())
 }
 
 // planOp is one operator of a plan, at its depth in the tree.
