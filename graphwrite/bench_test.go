@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/learnergraph/importer/checkpoint"
+	"github.com/learnergraph/importer/staging"
+	bolt "go.etcd.io/bbolt"
 )
 
 // envInt reads a positive integer from the environment.
@@ -78,6 +83,66 @@ func BenchmarkLoad(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkReadGroup reads a staged file's learner group batch by batch
+// and builds each batch's statement, as a create mode load does before it
+// sends one, without Neo4j: the importer's own work on the load's critical
+// path, per entity, with its allocations. The shared ends get made-up node
+// ids, as the load reads them from Neo4j. IMPORTER_BENCH_ROWS scales it
+// (default 5000).
+func BenchmarkReadGroup(b *testing.B) {
+	rows := envInt("IMPORTER_BENCH_ROWS", 5000)
+	db := openState(b, stagedFile(b, rows, 1))
+	var s *staging.Schema
+	var counts checkpoint.Counts
+	group := bucket{}
+	err := db.View(func(tx *bolt.Tx) error {
+		var err error
+		if s, err = staging.ReadSchema(tx); err != nil {
+			return err
+		}
+		if counts, err = checkpoint.ReadCounts(tx); err != nil {
+			return err
+		}
+		group = learnerGroup(s)
+		group.ends = endIDs{}
+		labels, _ := group.endLabels(counts)
+		for _, l := range labels {
+			nodes, _, err := staging.ReadNodes(tx, s, l, staging.Range{}, nil, math.MaxInt)
+			if err != nil {
+				return err
+			}
+			ids := nodeIDs{}
+			for i, n := range nodes {
+				ids[n.Key] = endRef{id: int64(i), key: n.Key}
+			}
+			group.ends[l] = ids
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	limit := groupLimit(s, counts, DefaultBatchSize(ModeCreate))
+	b.ReportAllocs()
+	b.ResetTimer()
+	entities := 0
+	for range b.N {
+		var after []byte
+		for {
+			bt, err := group.readGroup(db, staging.Range{}, after, limit)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if bt.count == 0 {
+				break
+			}
+			entities += bt.count
+			after = bt.last
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(entities), "ns/entity")
 }
 
 // processCPU returns the user and system CPU time process pid has used,

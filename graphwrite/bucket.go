@@ -1,6 +1,7 @@
 package graphwrite
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -62,7 +63,14 @@ func sortedByEnd(rels []staging.Rel) []staging.Rel {
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(i, j int) int { return strings.Compare(rels[i].End, rels[j].End) })
+	// Equal ends stay in their order: an unstable sort with the position
+	// as the tie-break is a stable one, in O(n log n).
+	slices.SortFunc(order, func(i, j int) int {
+		if c := strings.Compare(rels[i].End, rels[j].End); c != 0 {
+			return c
+		}
+		return cmp.Compare(i, j)
+	})
 	out := make([]staging.Rel, len(rels))
 	for i, o := range order {
 		out[i] = rels[o]

@@ -28,8 +28,13 @@ const maxEndIDs = 1_000_000
 // endIDs maps a shared label to its nodes' ids by staged key.
 type endIDs map[string]nodeIDs
 
-// nodeIDs maps the staged keys of one label's nodes to their ids.
-type nodeIDs map[string]int64
+// nodeIDs maps the staged keys of one label's nodes to their ids and
+// keys as the group statement's parameters.
+type nodeIDs map[string]endRef
+
+// endRef is a shared end's node id and key, boxed once as parameters, not
+// once per relationship: a batch holds about a hundred thousand.
+type endRef struct{ id, key any }
 
 // endLabels returns the shared labels with a one-property key that end a
 // relationship member of the group, and how many nodes of them are staged.
@@ -68,18 +73,18 @@ func (g *Graph) readEndIDs(ctx context.Context, s *staging.Schema, group bucket,
 		for _, r := range recs {
 			key, _ := r.Values[0].(string)
 			id, _ := r.Values[1].(int64)
-			m[key] = id
+			m[key] = endRef{id: id, key: key}
 		}
 		ids[label] = m
 	}
 	return ids, nil
 }
 
-// id returns the node id of the node with staged key key, or -1, which
-// no node has, when Neo4j holds none.
-func (n nodeIDs) id(key string) int64 {
-	if id, ok := n[key]; ok {
-		return id
+// ref returns the node id and key parameter of the node with staged key
+// key; the id is -1, which no node has, when Neo4j holds none.
+func (n nodeIDs) ref(key string) endRef {
+	if r, ok := n[key]; ok {
+		return r
 	}
-	return -1
+	return endRef{id: int64(-1), key: key}
 }

@@ -64,14 +64,16 @@ func TestGroupFindsEndsByIDAndChecksThem(t *testing.T) {
 	// A wrong id of the right label: the batch fails and writes nothing.
 	group.b.ends = endIDs{}
 	for label, m := range ends {
-		group.b.ends[label] = map[string]int64{}
+		group.b.ends[label] = nodeIDs{}
 		var keys []string
-		for k, id := range m {
-			group.b.ends[label][k] = id
+		for k, ref := range m {
+			group.b.ends[label][k] = ref
 			keys = append(keys, k)
 		}
 		if len(keys) > 1 {
-			group.b.ends[label][keys[0]], group.b.ends[label][keys[1]] = m[keys[1]], m[keys[0]]
+			a, b := m[keys[0]], m[keys[1]]
+			a.id, b.id = b.id, a.id
+			group.b.ends[label][keys[0]], group.b.ends[label][keys[1]] = a, b
 		}
 	}
 	bt, err := group.b.read(db, group.r, nil, math.MaxInt, ModeCreate)

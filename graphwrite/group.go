@@ -1,8 +1,6 @@
 package graphwrite
 
 import (
-	"bytes"
-	"math"
 	"slices"
 	"strconv"
 
@@ -90,45 +88,28 @@ func (b bucket) stateMember(m bucket) int {
 
 // readGroup copies the next batch of the group's partition r out of the
 // state file: up to limit learners after the learner key after, and every
-// entity of those learners in the other member buckets. When fewer than
-// limit learners are left, it reads the other buckets to the end of r, so
-// nothing staged past the last learner is ever left behind.
+// entity of those learners in the other member buckets, read in one pass
+// over their learner records. When fewer than limit learners are left, it
+// reads the records to the end of r, so nothing staged past the last
+// learner is ever left behind.
 func (b bucket) readGroup(db checkpoint.DB, r staging.Range, after []byte, limit int) (batch, error) {
 	out := batch{after: after, counts: make([]int64, len(b.members))}
 	err := db.View(func(tx *bolt.Tx) error {
-		read := groupRead{nodes: make([][]staging.Node, len(b.members)), rels: make([][]staging.Rel, len(b.members))}
-		learners, last, err := staging.ReadNodes(tx, b.s, b.members[0].node.Label, r, after, limit)
+		got, err := staging.ReadLearners(tx, b.s, r, after, limit)
 		if err != nil {
 			return err
 		}
-		read.nodes[0] = learners
-		span := staging.Range{From: r.From, To: r.To}
-		if after != nil {
-			span.From = staging.AfterLearner(after)
-		}
-		if len(learners) == limit {
-			span.To = staging.AfterLearner(last)
-		}
-		for i, m := range b.members[1:] {
-			i++
-			var end []byte
+		read := groupRead{nodes: make([][]staging.Node, len(b.members)), rels: make([][]staging.Rel, len(b.members))}
+		for i, m := range b.members {
 			if m.kind == checkpoint.KindNodes {
-				read.nodes[i], end, err = staging.ReadNodes(tx, b.s, m.node.Label, span, nil, math.MaxInt)
+				read.nodes[i] = got.Nodes[m.node.Label]
 			} else {
-				read.rels[i], end, err = staging.ReadRels(tx, b.s, m.rel.Type, span, nil, math.MaxInt)
+				read.rels[i] = got.Rels[m.rel.Type]
 			}
-			if err != nil {
-				return err
-			}
-			if k := staging.LearnerKey(end); bytes.Compare(k, last) > 0 {
-				last = k
-			}
-		}
-		for i := range b.members {
 			out.counts[i] = int64(len(read.nodes[i]) + len(read.rels[i]))
 			out.count += int(out.counts[i])
 		}
-		out.last = last
+		out.last = got.Last
 		if out.count > 0 {
 			out.stmts, err = b.groupStatements(read)
 		}
@@ -189,6 +170,7 @@ func (b bucket) groupStatements(read groupRead) ([]statement, error) {
 	learner := b.members[0].node
 	l := b.layout()
 	rows := make([][]any, len(read.nodes[0]))
+	rowRefs := make([]any, len(rows))
 	index := make(map[string]int, len(rows))
 	for i, n := range read.nodes[0] {
 		if err := nodeDeclared(learner, n); err != nil {
@@ -196,6 +178,7 @@ func (b bucket) groupStatements(read groupRead) ([]statement, error) {
 		}
 		rows[i] = values(make([]any, 0, l.width), learner.Props, n.Props)[:l.width]
 		index[n.Key] = i
+		rowRefs[i] = int64(i)
 	}
 	params := map[string]any{}
 	var before, after []statement
@@ -218,7 +201,7 @@ func (b bucket) groupStatements(read groupRead) ([]statement, error) {
 			left = addStateRels(rows, index, l.at[s], l.at[i], m.rel, read.rels[i])
 		} else {
 			var list []any
-			list, left = sharedRels(index, m.rel, endsOf(b.s, m.rel).end, b.ends, read.rels[i])
+			list, left = sharedRels(index, rowRefs, m.rel, endsOf(b.s, m.rel).end, b.ends, read.rels[i])
 			params[memberField(i)] = list
 			want += len(list)
 		}
@@ -314,20 +297,28 @@ func addStateRels(rows [][]any, index map[string]int, s, f int, spec staging.Rel
 // sharedRels lists the relationships to shared nodes as [the learner's
 // row, the end's id (null when its label has none), its key parameter,
 // properties in schema order...], sorted by end key so that
-// concurrent batches lock sparse end nodes in one order. It returns the
+// concurrent batches lock sparse end nodes in one order. rowRefs are the
+// learners' row numbers, boxed once per batch. It returns the
 // relationships whose learner is not in the batch apart.
-func sharedRels(index map[string]int, spec staging.RelSpec, end staging.NodeSpec, ends endIDs, rels []staging.Rel) (list []any, left []staging.Rel) {
+func sharedRels(index map[string]int, rowRefs []any, spec staging.RelSpec, end staging.NodeSpec, ends endIDs, rels []staging.Rel) (list []any, left []staging.Rel) {
 	list = make([]any, 0, len(rels))
+	width := 3 + len(spec.Props)
+	fields := make([]any, len(rels)*width) // every row's fields, in one allocation
+	ids := ends[end.Label]
 	for _, r := range sortedByEnd(rels) {
 		i, ok := index[r.Start]
 		if !ok {
 			left = append(left, r)
 			continue
 		}
-		x := make([]any, 3, 3+len(spec.Props))
-		x[0], x[2] = int64(i), keyParam(end, r.End)
-		if ids := ends[end.Label]; ids != nil {
-			x[1] = ids.id(r.End)
+		x := fields[:3:width]
+		fields = fields[width:]
+		x[0] = rowRefs[i]
+		if ids != nil {
+			ref := ids.ref(r.End)
+			x[1], x[2] = ref.id, ref.key
+		} else {
+			x[2] = keyParam(end, r.End)
 		}
 		list = append(list, values(x, spec.Props, r.Props))
 	}

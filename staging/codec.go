@@ -127,6 +127,9 @@ func encodeRel(start, end string, p Props) []byte {
 type decoder struct {
 	b   []byte
 	err error
+	// names, when set, holds one copy of each property name (and
+	// relationship end key) read, shared by every decoder of a read.
+	names map[string]string
 }
 
 // newDecoder checks the record's checksum and version.
@@ -201,6 +204,20 @@ func (d *decoder) string() string {
 	return s
 }
 
+// interned is string, returning the copy in d.names when there is one.
+func (d *decoder) interned() string {
+	if d.names == nil {
+		return d.string()
+	}
+	b := d.raw()
+	if s, ok := d.names[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	d.names[s] = s
+	return s
+}
+
 // raw reads a string's bytes without copying them.
 func (d *decoder) raw() []byte {
 	n := d.uvarint()
@@ -227,7 +244,7 @@ func (d *decoder) props() Props {
 	n := d.count()
 	p := make(Props, 0, n)
 	for i := 0; i < n && d.err == nil; i++ {
-		name := d.string()
+		name := d.interned()
 		p = append(p, Prop{Name: name, Value: d.value()})
 	}
 	return p

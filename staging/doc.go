@@ -41,9 +41,9 @@
 //     equal, a null equal only to a null. Together they may take
 //     MaxKeyBytes (checkRelKey), since a shared relationship's bucket key is
 //     its two ends' keys and them, and bbolt refuses a key over 32 KiB.
-//   - Everything returned by ReadNodes and ReadRels is copied out of bbolt and
-//     stays valid after the transaction ends.
-//   - "Learner" in names (learner record, LearnerKey, PerLearner) means the
+//   - Everything returned by ReadNodes, ReadRels and ReadLearners is
+//     copied out of bbolt and stays valid after the transaction ends.
+//   - "Learner" in names (learner record, ReadLearners, PerLearner) means the
 //     mapping's root, whatever its label; the layout is the same for any
 //     schema: one record per root node, one bucket per shared label or type.
 //   - The input must be a regular file (input.go): it is opened without

@@ -140,6 +140,7 @@ func dump(t testing.TB, path string) Dump {
 				d.Rels[s.Type] = sortRels(rels)
 			}
 		}
+		checkReadLearners(t, tx, schema, d)
 		if err := ReadRejects(tx, 0, func(r Reject) error { d.Rejects = append(d.Rejects, r); return nil }); err != nil {
 			return err
 		}
@@ -153,6 +154,49 @@ func dump(t testing.TB, path string) Dump {
 		t.Fatalf("dump state: %v", err)
 	}
 	return d
+}
+
+// checkReadLearners reads every learner record with ReadLearners, in
+// three partitions and pages of two learners, and compares what it gives
+// with d, the per-learner labels and types read one by one.
+func checkReadLearners(t testing.TB, tx *bolt.Tx, s *Schema, d Dump) {
+	t.Helper()
+	got := Dump{Nodes: map[string][]Node{}, Rels: map[string][]Rel{}}
+	for _, r := range Partitions(tx, true, 3) {
+		var after []byte
+		for {
+			page, err := ReadLearners(tx, s, r, after, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.Last == nil {
+				break
+			}
+			for l, n := range page.Nodes {
+				got.Nodes[l] = append(got.Nodes[l], n...)
+			}
+			for typ, rels := range page.Rels {
+				got.Rels[typ] = append(got.Rels[typ], rels...)
+			}
+			after = page.Last
+		}
+	}
+	want := Dump{Nodes: map[string][]Node{}, Rels: map[string][]Rel{}}
+	for _, n := range s.Nodes() {
+		if n.PerLearner && len(d.Nodes[n.Label]) > 0 {
+			want.Nodes[n.Label] = d.Nodes[n.Label]
+			got.Nodes[n.Label] = sortNodes(got.Nodes[n.Label])
+		}
+	}
+	for _, r := range s.Rels() {
+		if r.PerLearner() && len(d.Rels[r.Type]) > 0 {
+			want.Rels[r.Type] = d.Rels[r.Type]
+			got.Rels[r.Type] = sortRels(got.Rels[r.Type])
+		}
+	}
+	if diff := cmp.Diff(want, got, cmpOpts...); diff != "" {
+		t.Errorf("ReadLearners differs from ReadNodes and ReadRels (-one by one +ReadLearners):\n%s", diff)
+	}
 }
 
 // readAll drains the partitions of a bucket page by page.

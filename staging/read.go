@@ -105,6 +105,100 @@ func eachRel(tx *bolt.Tx, s *Schema, typ string, r Range, after []byte, limit in
 	return last, nil
 }
 
+// Learners is what ReadLearners read from a span of learner records: the
+// per-learner nodes by label and relationships by type, each in key order,
+// as ReadNodes and ReadRels give them.
+type Learners struct {
+	Nodes map[string][]Node
+	Rels  map[string][]Rel
+	// Last is the key of the last learner record read (its ordinal), the
+	// resume point for the next call; nil when none was.
+	Last []byte
+}
+
+// ReadLearners reads the learner records of r after the learner key after
+// (nil: from the start of r), each record once, until it has read limit
+// learners (records holding a node of the schema's root label) or reached
+// the end of r. It returns every per-learner entity of the records read:
+// what ReadNodes and ReadRels return for each per-learner label and type
+// over the same records, in one pass instead of one per label and type.
+//
+// Damage met on the way is a *checkpoint.DamagedError, as for ReadNodes.
+func ReadLearners(tx *bolt.Tx, s *Schema, r Range, after []byte, limit int) (out Learners, err error) {
+	err = checkpoint.Guard(tx.DB().Path(), func() error {
+		out, err = s.readLearners(tx, r, after, limit)
+		return err
+	})
+	if err != nil {
+		return Learners{}, fmt.Errorf("read learners: %w", err)
+	}
+	return out, nil
+}
+
+func (s *Schema) readLearners(tx *bolt.Tx, r Range, after []byte, limit int) (Learners, error) {
+	out := Learners{Nodes: map[string][]Node{}, Rels: map[string][]Rel{}}
+	specs := make([]NodeSpec, len(s.slots))
+	for i, name := range s.slots {
+		if !s.relSlot[i] {
+			specs[i], _ = s.NodeSpecOf(name)
+		}
+	}
+	root, learners := s.slotOf[s.root], 0
+	names := map[string]string{}
+	err := scanLearners(tx, r, after, limit, func(k, v []byte) (bool, error) {
+		if after != nil && bytes.Compare(k, after[:min(len(after), 8)]) <= 0 {
+			return false, nil
+		}
+		d := newDecoder(v)
+		sandID := string(d.raw())
+		read := false
+		for d.err == nil && len(d.b) > 0 {
+			slot, payload := d.section(len(s.slots))
+			if d.err != nil {
+				break
+			}
+			read = true
+			name := s.slots[slot]
+			pd := &decoder{b: payload, names: names}
+			if !s.relSlot[slot] {
+				p := pd.props()
+				out.Nodes[name] = append(out.Nodes[name], Node{Label: name, Key: nodeKey(specs[slot], p), Props: p})
+				if slot == root {
+					learners++
+				}
+			} else if err := addLearnerRels(&out, name, sandID, pd); err != nil {
+				return false, err
+			}
+			if err := pd.done(); err != nil {
+				return false, err
+			}
+		}
+		if err := d.done(); err != nil {
+			return false, err
+		}
+		if read {
+			out.Last = append(out.Last[:0], k...)
+		}
+		return learners == limit, nil
+	})
+	return out, err
+}
+
+// addLearnerRels adds the relationships of typ in a learner record's
+// section payload to out.
+func addLearnerRels(out *Learners, typ, sandID string, d *decoder) error {
+	for i, count := 0, d.count(); i < count && d.err == nil; i++ {
+		suffix := decoder{b: d.raw(), names: d.names}
+		end := suffix.interned() // its first field, as relEnd reads it
+		if suffix.err != nil {
+			return fmt.Errorf("relationship key: %w", suffix.err)
+		}
+		p := d.props()
+		out.Rels[typ] = append(out.Rels[typ], Rel{Type: typ, Start: sandID, End: end, Props: p})
+	}
+	return d.err
+}
+
 // scanLearnerNodes reads the nodes of slot from the learner records of r
 // after the ordinal key after, at most limit, and returns the key of the
 // last one.

@@ -467,19 +467,3 @@ func TestResumeRefuses(t *testing.T) {
 		t.Errorf("Resume without a state file: %v, want ErrNotFound", err)
 	}
 }
-
-func TestLearnerKeys(t *testing.T) {
-	rel := append(ordinalKey(7), "FR"...)
-	if got := LearnerKey(rel); string(got) != string(ordinalKey(7)) {
-		t.Errorf("LearnerKey(%x) = %x", rel, got)
-	}
-	if got := LearnerKey([]byte("FR")); got != nil {
-		t.Errorf("LearnerKey(FR) = %x, want nil", got)
-	}
-	if got := AfterLearner(rel); string(got) != string(ordinalKey(8)) {
-		t.Errorf("AfterLearner(%x) = %x", rel, got)
-	}
-	if string(AfterLearner(rel)) <= string(append(ordinalKey(7), 0xff, 0xff)) {
-		t.Error("AfterLearner is not past every key of its learner")
-	}
-}
