@@ -37,8 +37,11 @@ import (
 // to another Neo4j and an end-to-end benchmark: 10m44s, Neo4j 673 CPU s,
 // client 48 CPU s (about 6 minutes of work for two cores), no retries.
 const (
-	// DefaultWorkers is the number of parallel writers.
-	DefaultWorkers = 4
+	// DefaultWorkers is the number of parallel writers: on this 2-core
+	// machine, at 1.7M rows and batches of 20,000, 3 cost Neo4j 2.5-5%
+	// less CPU per entity than 4 (19.3 against 19.8 µs; 20.3 against 21.4),
+	// and 3 less than 2 (docs/performance.md, session 7).
+	DefaultWorkers = 3
 	// DefaultTxTimeout bounds one attempt at a batch transaction. A batch
 	// of 5,000 entities takes well under a second on a quiet machine, but
 	// with a cold Neo4j on two cores at load average 30 a first batch took
