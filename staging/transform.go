@@ -146,9 +146,11 @@ func (h *Header) entityFieldKey(b *rowBuilder, rec []string, e *entityPlan, obj 
 // JSON element or object, named f in reasons.
 func (h *Header) emit(b *rowBuilder, rec []string, i int, key string, obj jsonObject, f field) error {
 	e := &h.plan.entities[i]
-	var p Props
+	// Room for the key and every planned property (a flattened object may
+	// still grow it): most entities then need one allocation, not two.
+	p := make(Props, 0, max(len(e.keyProps), 1)+len(e.props))
 	if e.parts == nil {
-		p = Props{}.Set(e.keyProp, key)
+		p = p.Set(e.keyProp, key)
 	} else {
 		for j, k := range e.keyProps { // the values compositeKey left
 			p = p.Set(k, b.parts[j])
@@ -171,7 +173,7 @@ func (h *Header) emit(b *rowBuilder, rec []string, i int, key string, obj jsonOb
 		}
 		var rp Props
 		if l.props != nil {
-			rp = Props{}
+			rp = make(Props, 0, len(l.props))
 			for k := range l.props {
 				if rp, err = h.setValue(rp, rec, &l.props[k], b, obj, f); err != nil {
 					return err
