@@ -15,8 +15,8 @@ import (
 // TestDriverRoundTrip proves that the local Neo4j (neo4j/Launcher.java) and
 // the Go driver talk: a node written over Bolt is read back, then deleted.
 func TestDriverRoundTrip(t *testing.T) {
+	Lock(t) // before Driver, as Lock says: its pool must not outlive a restart
 	driver, database := Driver(t)
-	Lock(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	t.Cleanup(cancel) // registered first, so it runs after the cleanup below
 	run := func(query string, params map[string]any) []*neo4j.Record {
@@ -59,6 +59,7 @@ func TestDriverRoundTrip(t *testing.T) {
 // database has) is refused with the ways out named, unless the opt-in names
 // its URI exactly.
 func TestMayClearOnlyOurs(t *testing.T) {
+	Lock(t)
 	driver, database := Driver(t)
 	uri := env("NEO4J_URI", "neo4j://127.0.0.1:7687")
 	if err := MayClear(driver, database, uri, "", MarkIndex); err != nil {
