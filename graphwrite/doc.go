@@ -114,8 +114,8 @@
 // IMPORTER_BENCH_ROWS to scale). In short: Neo4j does the work, about 25
 // CPU µs per entity in create mode and 30 in merge mode; the client spends
 // about 2 CPU µs per entity (reading bbolt, building parameters, packing);
-// at 1.7M rows a create mode load costs Neo4j 21 µs per entity with
-// batches of 20,000, and 4 workers keep both cores busy.
+// at 1.7M rows a create mode load costs Neo4j 18-21 µs per entity with
+// batches of 20,000, and 3 workers keep both cores busy.
 //
 // # Caveats
 //

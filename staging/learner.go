@@ -250,10 +250,11 @@ func learnerSandID(v []byte) (string, error) {
 	return s, d.err
 }
 
-// relEnd is the end key of a relationship, the first field of its suffix.
-func relEnd(suffix []byte) (string, error) {
-	d := &decoder{b: suffix}
-	end := d.string()
+// relEnd is the end key of a relationship, the first field of its suffix;
+// with names set, the copy kept there (decoder.interned).
+func relEnd(suffix []byte, names map[string]string) (string, error) {
+	d := decoder{b: suffix, names: names}
+	end := d.interned()
 	if d.err != nil {
 		return "", fmt.Errorf("relationship key: %w", d.err)
 	}

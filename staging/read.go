@@ -188,10 +188,9 @@ func (s *Schema) readLearners(tx *bolt.Tx, r Range, after []byte, limit int) (Le
 // section payload to out.
 func addLearnerRels(out *Learners, typ, sandID string, d *decoder) error {
 	for i, count := 0, d.count(); i < count && d.err == nil; i++ {
-		suffix := decoder{b: d.raw(), names: d.names}
-		end := suffix.interned() // its first field, as relEnd reads it
-		if suffix.err != nil {
-			return fmt.Errorf("relationship key: %w", suffix.err)
+		end, err := relEnd(d.raw(), d.names)
+		if err != nil {
+			return err
 		}
 		p := d.props()
 		out.Rels[typ] = append(out.Rels[typ], Rel{Type: typ, Start: sandID, End: end, Props: p})
@@ -245,7 +244,7 @@ func (s *Schema) scanLearnerRels(tx *bolt.Tx, slot int, r Range, after []byte, l
 				continue
 			}
 			p := d.props()
-			end, err := relEnd(suffix)
+			end, err := relEnd(suffix, nil)
 			if err != nil {
 				return false, err
 			}
